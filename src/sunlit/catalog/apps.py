@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "sunlit.catalog"
+    verbose_name = "清权：权力清单"

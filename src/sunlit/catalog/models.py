@@ -1,0 +1,199 @@
+"""清权: the power list (权力清单) and responsibility list (责任清单), managed by versions.
+
+A PowerItem is the identity of a power (unit + code, and its main item when it is a sub-item).
+Everything else lives in PowerItemVersion rows: every change is a new version with its reason,
+author, reviewer and date, nothing is overwritten, and only the latest approved version is public.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from sunlit.core import clock
+from sunlit.core.visibility import Visibility, open_q, publishable
+from sunlit.org.models import Official, Post, Unit
+
+
+class Category(models.TextChoices):
+    """职权类别: the ten external kinds of administrative power, then the internal ones."""
+
+    LICENSING = "licensing", "行政许可"
+    PENALTY = "penalty", "行政处罚"
+    COERCION = "coercion", "行政强制"
+    LEVY = "levy", "行政征收"
+    BENEFIT = "benefit", "行政给付"
+    INSPECTION = "inspection", "行政检查"
+    CONFIRMATION = "confirmation", "行政确认"
+    REWARD = "reward", "行政奖励"
+    ADJUDICATION = "adjudication", "行政裁决"
+    OTHER = "other", "其他行政权力"
+    MAJOR_DECISION = "major_decision", "重大决策"
+    PERSONNEL = "personnel", "人事"
+    FINANCE = "finance", "财务"
+    PROCUREMENT = "procurement", "物资采购"
+
+
+INTERNAL_CATEGORIES = frozenset({Category.MAJOR_DECISION, Category.PERSONNEL, Category.FINANCE, Category.PROCUREMENT})
+
+
+def requires_legal_basis(category: str) -> bool:
+    """External administrative powers must cite a legal basis (职权法定); internal ones need not."""
+    return category not in INTERNAL_CATEGORIES
+
+
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "working", "工作日"
+    CALENDAR_DAYS = "calendar", "日"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已退回"
+
+
+class ChangeKind(models.TextChoices):
+    CREATE = "create", "新增"
+    CHANGE = "change", "变更"
+    CANCEL = "cancel", "取消"
+
+
+def _item_is_public() -> models.Q:
+    return models.Q(published_version__isnull=False, is_cancelled=False) & open_q("published_version__")
+
+
+@publishable(_item_is_public)
+class PowerItem(models.Model):
+    """职权事项: identity of one power of a unit; content is in its versions."""
+
+    unit = models.ForeignKey(Unit, verbose_name="实施单位", on_delete=models.PROTECT, related_name="power_items")
+    code = models.CharField("事项编码", max_length=64)
+    parent = models.ForeignKey(
+        "self", verbose_name="主项", null=True, blank=True, on_delete=models.PROTECT, related_name="sub_items"
+    )
+    created_at = models.DateTimeField("创建时间", default=clock.now)
+    published_version = models.ForeignKey(
+        "PowerItemVersion", verbose_name="现行版本", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_cancelled = models.BooleanField("已取消", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "职权事项"
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="power_code_unique_in_unit")]
+        indexes = [models.Index(fields=["is_cancelled", "published_version"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def _version_is_public() -> models.Q:
+    return (
+        models.Q(status=VersionStatus.APPROVED, change_kind__in=[ChangeKind.CREATE, ChangeKind.CHANGE])
+        & open_q()
+        & models.Q(item__in=PowerItem.objects.filter(_item_is_public()))
+    )
+
+
+CONTENT_FIELDS = (
+    "name", "category", "implementing_body", "handling_office", "handling_post", "responsible_leader",
+    "conditions", "materials", "statutory_limit", "statutory_limit_unit", "promised_limit",
+    "promised_limit_unit", "fees", "fee_basis", "service_commitment", "responsibilities",
+    "accountability", "complaint_phone", "remarks", "audience", "exemption",
+)
+REVIEW_FIELDS = frozenset({"status", "submitted_at", "reviewer", "reviewed_at", "review_comment"})
+
+
+class ImmutableVersionError(Exception):
+    pass
+
+
+@publishable(_version_is_public)
+class PowerItemVersion(Visibility):
+    """One version of a power item (动态管理). Content never changes once written."""
+
+    item = models.ForeignKey(PowerItem, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    change_kind = models.CharField("变更类型", max_length=10, choices=ChangeKind.choices)
+    status = models.CharField("状态", max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    reason = models.TextField("变更理由")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="编制人", on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField("编制时间", default=clock.now)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_comment = models.TextField("审核意见", blank=True)
+
+    name = models.CharField("事项名称", max_length=200)
+    category = models.CharField("职权类别", max_length=20, choices=Category.choices, db_index=True)
+    implementing_body = models.CharField("实施主体", max_length=200, blank=True)
+    handling_office = models.CharField("承办机构", max_length=200, blank=True)
+    handling_post = models.ForeignKey(Post, verbose_name="承办岗位", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    responsible_leader = models.ForeignKey(Official, verbose_name="责任领导", null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    conditions = models.TextField("受理条件", blank=True)
+    materials = models.TextField("申请材料", blank=True)
+    statutory_limit = models.PositiveIntegerField("法定时限", null=True, blank=True)
+    statutory_limit_unit = models.CharField("法定时限单位", max_length=10, choices=LimitUnit.choices,
+                                            default=LimitUnit.WORKING_DAYS)
+    promised_limit = models.PositiveIntegerField("承诺时限", null=True, blank=True)
+    promised_limit_unit = models.CharField("承诺时限单位", max_length=10, choices=LimitUnit.choices,
+                                           default=LimitUnit.WORKING_DAYS)
+    fees = models.TextField("收费标准", blank=True)
+    fee_basis = models.TextField("收费依据", blank=True)
+    service_commitment = models.TextField("服务承诺", blank=True)
+    responsibilities = models.TextField("责任事项", blank=True)
+    accountability = models.TextField("追责情形", blank=True)
+    complaint_phone = models.CharField("监督电话", max_length=60, blank=True)
+    remarks = models.TextField("备注", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "职权事项版本"
+        ordering = ["item", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="version_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(promised_limit__isnull=True) | models.Q(statutory_limit__isnull=True)
+                | ~models.Q(promised_limit_unit=models.F("statutory_limit_unit"))
+                | models.Q(promised_limit__lte=models.F("statutory_limit")),
+                name="promised_not_longer_than_statutory",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.number}版）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= REVIEW_FIELDS:
+                raise ImmutableVersionError("版本内容一经保存不可修改，请新建版本")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableVersionError("版本不可删除")
+
+
+class LegalBasis(models.Model):
+    """设定依据: one law and article a version cites, with the excerpt."""
+
+    version = models.ForeignKey(PowerItemVersion, on_delete=models.PROTECT, related_name="legal_bases")
+    position = models.PositiveSmallIntegerField(default=0)
+    law = models.CharField("法律法规名称", max_length=200)
+    article = models.CharField("条款", max_length=100, blank=True)
+    excerpt = models.TextField("条文内容", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "设定依据"
+        ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return f"《{self.law}》{self.article}"

@@ -1,0 +1,97 @@
+"""清权 reads. Public reads go through `public_queryset` only; staff reads take the viewer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from sunlit.catalog.models import CONTENT_FIELDS, LegalBasis, PowerItem, PowerItemVersion
+from sunlit.catalog.services import version_snapshot
+from sunlit.core.visibility import public_queryset
+from sunlit.org.permissions import READ_ROLES, units_for
+
+
+def public_powers(*, unit_code: str | None = None, category: str | None = None, q: str | None = None,
+                  include_sub_units: bool = False) -> QuerySet[PowerItem]:
+    """The public power list, filtered; each row carries its published version and unit."""
+    items = public_queryset(PowerItem).select_related("published_version", "unit", "parent")
+    if unit_code:
+        if include_sub_units:
+            items = items.filter(unit__path__contains=f"/{unit_code}/")
+        else:
+            items = items.filter(unit__code=unit_code)
+    if category:
+        items = items.filter(published_version__category=category)
+    if q and q.strip():
+        term = q.strip()
+        items = items.filter(Q(published_version__name__icontains=term) | Q(code__iexact=term))
+    return items.order_by("unit__path", "code")
+
+
+def public_power(item_id: int) -> PowerItem | None:
+    """One public item with everything its detail page shows, in a fixed number of queries."""
+    return (
+        public_queryset(PowerItem)
+        .select_related("unit", "parent", "published_version__handling_post",
+                        "published_version__responsible_leader")
+        .prefetch_related(Prefetch("published_version__legal_bases", queryset=LegalBasis.objects.order_by("position")))
+        .filter(pk=item_id)
+        .first()
+    )
+
+
+def public_power_history(item: PowerItem) -> QuerySet[PowerItemVersion]:
+    """The approved versions of a public item, newest first."""
+    return (
+        public_queryset(PowerItemVersion)
+        .filter(item=item)
+        .prefetch_related(Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")))
+        .order_by("-number")
+    )
+
+
+def staff_powers(*, viewer: Any, unit_code: str | None = None, q: str | None = None,
+                 status: str | None = None) -> QuerySet[PowerItem]:
+    """Items of the units the viewer works in, whatever their state."""
+    items = PowerItem.objects.filter(unit__in=units_for(viewer, READ_ROLES)).select_related(
+        "unit", "published_version")
+    if unit_code:
+        items = items.filter(unit__code=unit_code)
+    if q:
+        items = items.filter(Q(versions__name__icontains=q) | Q(code__icontains=q)).distinct()
+    if status:
+        items = items.filter(versions__status=status).distinct()
+    return items.order_by("unit__path", "code")
+
+
+def staff_item(*, viewer: Any, item_id: int) -> PowerItem | None:
+    return PowerItem.objects.filter(unit__in=units_for(viewer, READ_ROLES), pk=item_id).select_related(
+        "unit", "published_version").first()
+
+
+def staff_version(*, viewer: Any, version_id: int) -> PowerItemVersion | None:
+    return PowerItemVersion.objects.filter(
+        item__unit__in=units_for(viewer, READ_ROLES), pk=version_id).select_related("item__unit").first()
+
+
+def review_queue(*, viewer: Any) -> QuerySet[PowerItemVersion]:
+    from sunlit.catalog.models import VersionStatus
+    from sunlit.org.permissions import REVIEW_ROLES
+
+    return (PowerItemVersion.objects.filter(status=VersionStatus.SUBMITTED,
+                                            item__unit__in=units_for(viewer, REVIEW_ROLES))
+            .select_related("item__unit", "author").order_by("submitted_at", "id"))
+
+
+def version_diff(old: PowerItemVersion | None, new: PowerItemVersion) -> list[dict[str, Any]]:
+    """Field-by-field changes from `old` to `new` (all fields when `old` is None)."""
+    before = version_snapshot(old) if old else {}
+    after = version_snapshot(new)
+    changes = []
+    for name in (*CONTENT_FIELDS, "legal_bases"):
+        a, b = before.get(name), after.get(name)
+        if a != b:
+            label = "设定依据" if name == "legal_bases" else str(PowerItemVersion._meta.get_field(name).verbose_name)
+            changes.append({"field": name, "label": label, "before": a, "after": b})
+    return changes

@@ -1,0 +1,76 @@
+"""Events (every change of state) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from sunlit.core import clock
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class Event(models.Model):
+    """One change of state: who, what, when, before, after (DESIGN.md, Record).
+
+    Written only by services, in the same transaction as the change; never updated or deleted.
+    """
+
+    at = models.DateTimeField("时间", default=clock.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    action = models.CharField("操作", max_length=64)
+    object_type = models.CharField("对象类型", max_length=64)
+    object_id = models.CharField("对象编号", max_length=64)
+    before = models.JSONField("变更前", null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField("变更后", null=True, blank=True, encoder=DjangoJSONEncoder)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事件"
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("事件记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("事件记录只能追加，不能删除")
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients; only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+    revoked = models.BooleanField("已吊销", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口令牌"
+
+    @classmethod
+    def issue(cls, user: Any, name: str) -> tuple[ApiToken, str]:
+        raw = "sl_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, key_hash=_hash_token(raw)), raw
+
+    @classmethod
+    def user_for(cls, raw: str) -> Any | None:
+        token = cls.objects.select_related("user").filter(key_hash=_hash_token(raw), revoked=False).first()
+        if token is None or not token.user.is_active:
+            return None
+        return token.user

@@ -1,0 +1,142 @@
+"""配权: units, posts, officials, portfolios, appointments and staff roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from sunlit.core import clock
+from sunlit.core.visibility import Visibility, open_q, publishable
+
+
+class UnitKind(models.TextChoices):
+    PARTY_COMMITTEE = "party_committee", "党委"
+    GOVERNMENT = "government", "政府"
+    DEPARTMENT = "department", "部门"
+    TOWNSHIP = "township", "乡镇"
+    VILLAGE = "village", "村（社区）"
+
+
+@publishable(lambda: models.Q())
+class Unit(models.Model):
+    """单位: one node of the tree county → departments/townships → villages. Units are public."""
+
+    code = models.CharField("单位编码", max_length=32, unique=True)
+    name = models.CharField("单位名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=400, editable=False, db_index=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("电话", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.path = (self.parent.path if self.parent else "/") + self.code + "/"
+        super().save(*args, **kwargs)
+
+
+class PortfolioArea(models.Model):
+    """分管领域: what an official may oversee. Areas are data, not code."""
+
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50)
+    principal_forbidden = models.BooleanField(
+        "党政正职不得直接分管", default=False,
+        help_text="人事、财务、工程项目建设、大宗物资采购、行政审批、执法（不直接分管）",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分管领域"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Post(models.Model):
+    """岗位: a position in a unit that holds powers."""
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="posts")
+    name = models.CharField("岗位名称", max_length=100)
+    is_principal = models.BooleanField("党政正职", default=False)
+    is_leader = models.BooleanField("领导岗位", default=False)
+    is_sensitive = models.BooleanField("重点岗位（定期轮岗）", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "岗位"
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="post_unique_name_in_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}·{self.name}"
+
+
+@publishable(lambda: open_q())
+class Official(Visibility):
+    """干部: shown on the officials' board with photo, title, duties, portfolio and public phone."""
+
+    name = models.CharField("姓名", max_length=50)
+    unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="officials")
+    title = models.CharField("职务", max_length=100)
+    duties = models.TextField("职责", blank=True)
+    photo = models.FileField("照片", upload_to="officials/", blank=True)
+    public_phone = models.CharField("公开电话", max_length=40, blank=True)
+    portfolio = models.ManyToManyField(PortfolioArea, verbose_name="分管工作", blank=True, related_name="officials")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "干部"
+        ordering = ["unit__path", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.title}）"
+
+
+class Appointment(models.Model):
+    """任职: an official holds a post from one date to another (open-ended while serving)."""
+
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="appointments")
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="appointments")
+    start = models.DateField("任职日期")
+    end = models.DateField("离任日期", null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任职"
+        indexes = [models.Index(fields=["post", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="appointment_end_after_start",
+            )
+        ]
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", "承办人（录入）"
+    REVIEWER = "reviewer", "审核人"
+    SUPERVISOR = "supervisor", "纪检监察"
+    ADMIN = "admin", "管理员"
+
+
+class Membership(models.Model):
+    """A staff role held in a unit; it covers the unit and the units below it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "角色"
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")]

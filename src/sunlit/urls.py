@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sunlit.api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("console/", include("sunlit.console.urls")),
+    path("", include("sunlit.portal.urls")),
+]
