@@ -1,0 +1,217 @@
+"""API input and output shapes. No rules here: validation of meaning is in catalog.rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import PlainSerializer
+
+from sunlit.catalog.models import Category, LimitUnit
+from sunlit.catalog.rules import format_limit
+from sunlit.core.visibility import Audience, Exemption
+
+LocalDateTime = Annotated[dt.datetime, PlainSerializer(lambda d: timezone.localtime(d).isoformat(), return_type=str)]
+"""Datetimes leave the API in Asia/Shanghai time, as users read them."""
+
+CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
+LimitUnitCode = Literal[tuple(LimitUnit.values)]  # type: ignore[valid-type]
+AudienceCode = Literal[tuple(Audience.values)]  # type: ignore[valid-type]
+ExemptionCode = Literal[tuple(Exemption.values)]  # type: ignore[valid-type]
+
+
+class ErrorItem(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    errors: list[ErrorItem]
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    parent: str | None = Field(None, alias="parent.code")
+
+
+class OfficialOut(Schema):
+    id: int
+    name: str
+    title: str
+    duties: str
+    unit: str = Field(alias="unit.code")
+    unit_name: str = Field(alias="unit.name")
+    public_phone: str
+    photo: str | None = None
+    portfolio: list[str]
+
+    @staticmethod
+    def resolve_photo(obj: object) -> str | None:
+        photo = getattr(obj, "photo", None)
+        return photo.url if photo else None
+
+    @staticmethod
+    def resolve_portfolio(obj: object) -> list[str]:
+        return [a.name for a in obj.portfolio.all()]  # type: ignore[attr-defined]
+
+
+class LegalBasisIn(Schema):
+    law: str = Field(..., min_length=1, max_length=200)
+    article: str = Field("", max_length=100)
+    excerpt: str = ""
+
+
+class LegalBasisOut(Schema):
+    law: str
+    article: str
+    excerpt: str
+
+
+def _limit_text(days: int | None, unit: str) -> str:
+    return format_limit(days, unit)
+
+
+class PowerSummaryOut(Schema):
+    id: int
+    code: str
+    name: str = Field(alias="published_version.name")
+    category: str = Field(alias="published_version.category")
+    category_label: str = Field(alias="published_version.get_category_display")
+    unit: str = Field(alias="unit.code")
+    unit_name: str = Field(alias="unit.name")
+    main_item: int | None = Field(None, alias="parent_id")
+    statutory_limit: str
+    promised_limit: str
+    version: int = Field(alias="published_version.number")
+    approved_at: LocalDateTime | None = Field(None, alias="published_version.reviewed_at")
+
+    @staticmethod
+    def resolve_statutory_limit(obj: object) -> str:
+        v = obj.published_version  # type: ignore[attr-defined]
+        return _limit_text(v.statutory_limit, v.statutory_limit_unit)
+
+    @staticmethod
+    def resolve_promised_limit(obj: object) -> str:
+        v = obj.published_version  # type: ignore[attr-defined]
+        return _limit_text(v.promised_limit, v.promised_limit_unit)
+
+
+class VersionContentOut(Schema):
+    number: int
+    change_kind: str
+    reason: str
+    reviewed_at: LocalDateTime | None
+    name: str
+    category: str
+    category_label: str = Field(alias="get_category_display")
+    implementing_body: str
+    handling_office: str
+    handling_post: str | None = Field(None, alias="handling_post.name")
+    responsible_leader: str | None = Field(None, alias="responsible_leader.name")
+    conditions: str
+    materials: str
+    statutory_limit: int | None
+    statutory_limit_unit: str
+    statutory_limit_text: str
+    promised_limit: int | None
+    promised_limit_unit: str
+    promised_limit_text: str
+    fees: str
+    fee_basis: str
+    service_commitment: str
+    responsibilities: str
+    accountability: str
+    complaint_phone: str
+    remarks: str
+    legal_bases: list[LegalBasisOut]
+
+    @staticmethod
+    def resolve_statutory_limit_text(obj: object) -> str:
+        return _limit_text(obj.statutory_limit, obj.statutory_limit_unit)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_promised_limit_text(obj: object) -> str:
+        return _limit_text(obj.promised_limit, obj.promised_limit_unit)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_legal_bases(obj: object) -> list[object]:
+        return list(obj.legal_bases.all())  # type: ignore[attr-defined]
+
+
+class PowerDetailOut(Schema):
+    id: int
+    code: str
+    unit: str = Field(alias="unit.code")
+    unit_name: str = Field(alias="unit.name")
+    main_item: int | None = Field(None, alias="parent_id")
+    current: VersionContentOut = Field(alias="published_version")
+
+
+class PowerPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[PowerSummaryOut]
+
+
+class VersionContentIn(Schema):
+    name: str = Field(..., max_length=200)
+    category: CategoryCode
+    implementing_body: str = Field("", max_length=200)
+    handling_office: str = Field("", max_length=200)
+    handling_post: int | None = None
+    responsible_leader: int | None = None
+    conditions: str = ""
+    materials: str = ""
+    statutory_limit: int | None = Field(None, ge=0, le=3650)
+    statutory_limit_unit: LimitUnitCode = "working"
+    promised_limit: int | None = Field(None, ge=0, le=3650)
+    promised_limit_unit: LimitUnitCode = "working"
+    fees: str = ""
+    fee_basis: str = ""
+    service_commitment: str = ""
+    responsibilities: str = ""
+    accountability: str = ""
+    complaint_phone: str = Field("", max_length=60)
+    remarks: str = ""
+    audience: AudienceCode = "public"
+    exemption: ExemptionCode = "none"
+    legal_bases: list[LegalBasisIn] = []
+    reason: str = Field(..., max_length=2000)
+    submit: bool = False
+
+
+class PowerCreateIn(VersionContentIn):
+    unit: str = Field(..., max_length=32)
+    code: str = Field(..., min_length=1, max_length=64)
+    main_item: int | None = None
+
+
+class ReviewIn(Schema):
+    comment: str = Field("", max_length=2000)
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+class VersionStateOut(Schema):
+    id: int
+    item: int = Field(alias="item_id")
+    number: int
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    change_kind: str
+    name: str
+    reason: str
+    author: str = Field(alias="author.username")
+    created_at: LocalDateTime
+    submitted_at: LocalDateTime | None
+    reviewer: str | None = Field(None, alias="reviewer.username")
+    reviewed_at: LocalDateTime | None
+    review_comment: str
