@@ -38,6 +38,9 @@ class Event(models.Model):
         verbose_name = verbose_name_plural = "事件"
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("事件记录只能追加，不能修改")
@@ -62,6 +65,9 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user}·{self.name}"
 
     @classmethod
     def issue(cls, user: Any, name: str) -> tuple[ApiToken, str]:

@@ -122,6 +122,9 @@ class Appointment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.official}→{self.post}（{self.start}起）"
+
 
 class Role(models.TextChoices):
     EDITOR = "editor", "承办人（录入）"
@@ -140,3 +143,6 @@ class Membership(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "角色"
         constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}@{self.unit}:{self.get_role_display()}"
