@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from sunlit.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("powers/", views.power_list, name="power_list"),
+    path("powers/<int:item_id>/", views.power_detail, name="power_detail"),
+    path("units/<str:code>/", views.unit_detail, name="unit"),
+]

@@ -1,0 +1,56 @@
+"""Public pages. They read through the catalog's public selectors only (DESIGN.md, Visibility)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sunlit.catalog import selectors
+from sunlit.catalog.models import Category
+from sunlit.core.visibility import public_queryset
+from sunlit.org.models import Official, Unit
+
+PAGE_SIZE = 20
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    units = public_queryset(Unit).order_by("path")
+    return render(request, "portal/home.html", {
+        "units": units, "categories": Category.choices, "total": selectors.public_powers().count(),
+    })
+
+
+def power_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    unit_code = request.GET.get("unit", "").strip()[:32] or None
+    category = request.GET.get("category", "")
+    category = category if category in Category.values else None
+    items = selectors.public_powers(unit_code=unit_code, category=category, q=q, include_sub_units=True)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    unit = public_queryset(Unit).filter(code=unit_code).first() if unit_code else None
+    return render(request, "portal/power_list.html", {
+        "page": page, "q": q, "unit": unit, "category": category, "categories": Category.choices,
+    })
+
+
+def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.public_power(item_id)
+    if item is None:
+        raise Http404("事项不存在或未公开")
+    return render(request, "portal/power_detail.html", {
+        "item": item, "v": item.published_version, "history": selectors.public_power_history(item),
+        "sub_items": selectors.public_powers().filter(parent=item),
+    })
+
+
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = public_queryset(Unit).filter(code=code).first()
+    if unit is None:
+        raise Http404("单位不存在")
+    officials = public_queryset(Official).filter(unit=unit).prefetch_related("portfolio")
+    children = public_queryset(Unit).filter(parent=unit).order_by("sort_order", "code")
+    return render(request, "portal/unit.html", {
+        "unit": unit, "officials": officials, "children": children,
+        "count": selectors.public_powers(unit_code=unit.code).count(),
+    })
