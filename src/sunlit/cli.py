@@ -34,7 +34,7 @@ def run_tests(args: list[str]) -> int:
     for check in checks:
         if _run(check) != 0:
             return 1
-    targets = []
+    targets: list[tuple[str, str | None]] = []
     if only in (None, "sqlite"):
         targets.append(("SQLite", None))
     if only in (None, "postgres"):

@@ -119,6 +119,7 @@ STATIC_ROOT = DATA_DIR / "static"
 # WhiteNoise serves static files straight from the apps, compressed and cacheable, with no
 # collectstatic step: `sunlit serve` works on a fresh checkout.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"

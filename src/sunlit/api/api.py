@@ -15,7 +15,7 @@ from ninja.security import HttpBearer, django_auth
 from sunlit.api import schemas as s
 from sunlit.api.messages import chinese_message
 from sunlit.catalog import selectors, services
-from sunlit.catalog.models import PowerItem, PowerItemVersion
+from sunlit.catalog.models import Category, PowerItem, PowerItemVersion
 from sunlit.core.errors import DomainError, NotFound
 from sunlit.core.models import ApiToken
 from sunlit.core.visibility import public_queryset
@@ -87,15 +87,19 @@ def list_units(request: HttpRequest) -> Any:
     return public_queryset(Unit).select_related("parent").order_by("path")
 
 
-@public.get("/officials", response=list[s.OfficialOut], summary="干部")
-def list_officials(request: HttpRequest, unit: str | None = None) -> Any:
-    officials = public_queryset(Official).select_related("unit").prefetch_related("portfolio")
-    return officials.filter(unit__code=unit) if unit else officials
-
-
-class PowerFilters(s.Schema):
+class OfficialFilters(s.InputSchema):
     unit: str | None = None
-    category: s.CategoryCode | None = None
+
+
+@public.get("/officials", response=list[s.OfficialOut], summary="干部")
+def list_officials(request: HttpRequest, filters: Query[OfficialFilters]) -> Any:
+    officials = public_queryset(Official).select_related("unit").prefetch_related("portfolio")
+    return officials.filter(unit__code=filters.unit) if filters.unit else officials
+
+
+class PowerFilters(s.InputSchema):
+    unit: str | None = None
+    category: Category | None = None
     q: str | None = s.Field(None, max_length=100)
     include_sub_units: bool = False
     page: int = s.Field(1, ge=1, le=100000)

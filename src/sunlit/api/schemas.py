@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import PlainSerializer
+from pydantic import PlainSerializer, field_validator
+from pydantic_core import PydanticCustomError
 
 from sunlit.catalog.models import Category, LimitUnit
 from sunlit.catalog.rules import format_limit
@@ -16,10 +17,17 @@ from sunlit.core.visibility import Audience, Exemption
 LocalDateTime = Annotated[dt.datetime, PlainSerializer(lambda d: timezone.localtime(d).isoformat(), return_type=str)]
 """Datetimes leave the API in Asia/Shanghai time, as users read them."""
 
-CategoryCode = Literal[tuple(Category.values)]  # type: ignore[valid-type]
-LimitUnitCode = Literal[tuple(LimitUnit.values)]  # type: ignore[valid-type]
-AudienceCode = Literal[tuple(Audience.values)]  # type: ignore[valid-type]
-ExemptionCode = Literal[tuple(Exemption.values)]  # type: ignore[valid-type]
+
+
+class InputSchema(Schema):
+    """Input: no text may hold a NUL character, which PostgreSQL cannot store or even compare."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("string_nul", "不能包含空字符（\\0）")
+        return value
 
 
 class ErrorItem(Schema):
@@ -60,7 +68,7 @@ class OfficialOut(Schema):
         return [a.name for a in obj.portfolio.all()]  # type: ignore[attr-defined]
 
 
-class LegalBasisIn(Schema):
+class LegalBasisIn(InputSchema):
     law: str = Field(..., min_length=1, max_length=200)
     article: str = Field("", max_length=100)
     excerpt: str = ""
@@ -159,9 +167,9 @@ class PowerPageOut(Schema):
     items: list[PowerSummaryOut]
 
 
-class VersionContentIn(Schema):
+class VersionContentIn(InputSchema):
     name: str = Field(..., max_length=200)
-    category: CategoryCode
+    category: Category
     implementing_body: str = Field("", max_length=200)
     handling_office: str = Field("", max_length=200)
     handling_post: int | None = None
@@ -169,9 +177,9 @@ class VersionContentIn(Schema):
     conditions: str = ""
     materials: str = ""
     statutory_limit: int | None = Field(None, ge=0, le=3650)
-    statutory_limit_unit: LimitUnitCode = "working"
+    statutory_limit_unit: LimitUnit = LimitUnit.WORKING_DAYS
     promised_limit: int | None = Field(None, ge=0, le=3650)
-    promised_limit_unit: LimitUnitCode = "working"
+    promised_limit_unit: LimitUnit = LimitUnit.WORKING_DAYS
     fees: str = ""
     fee_basis: str = ""
     service_commitment: str = ""
@@ -179,8 +187,8 @@ class VersionContentIn(Schema):
     accountability: str = ""
     complaint_phone: str = Field("", max_length=60)
     remarks: str = ""
-    audience: AudienceCode = "public"
-    exemption: ExemptionCode = "none"
+    audience: Audience = Audience.PUBLIC
+    exemption: Exemption = Exemption.NONE
     legal_bases: list[LegalBasisIn] = []
     reason: str = Field(..., max_length=2000)
     submit: bool = False
@@ -192,11 +200,11 @@ class PowerCreateIn(VersionContentIn):
     main_item: int | None = None
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     comment: str = Field("", max_length=2000)
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     reason: str = Field(..., max_length=2000)
 
 

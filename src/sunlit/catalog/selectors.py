@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from sunlit.catalog.models import CONTENT_FIELDS, LegalBasis, PowerItem, PowerItemVersion
 from sunlit.catalog.services import version_snapshot
 from sunlit.core.visibility import public_queryset
+from sunlit.org.models import Official
 from sunlit.org.permissions import READ_ROLES, units_for
 
 
@@ -29,13 +30,18 @@ def public_powers(*, unit_code: str | None = None, category: str | None = None, 
     return items.order_by("unit__path", "code")
 
 
+def _public_leaders() -> QuerySet[Official]:
+    """A version names its responsible leader only when that official is public too."""
+    return public_queryset(Official).order_by()
+
+
 def public_power(item_id: int) -> PowerItem | None:
     """One public item with everything its detail page shows, in a fixed number of queries."""
     return (
         public_queryset(PowerItem)
-        .select_related("unit", "parent", "published_version__handling_post",
-                        "published_version__responsible_leader")
-        .prefetch_related(Prefetch("published_version__legal_bases", queryset=LegalBasis.objects.order_by("position")))
+        .select_related("unit", "parent", "published_version__handling_post")
+        .prefetch_related(Prefetch("published_version__legal_bases", queryset=LegalBasis.objects.order_by("position")),
+                          Prefetch("published_version__responsible_leader", queryset=_public_leaders()))
         .filter(pk=item_id)
         .first()
     )
@@ -46,7 +52,9 @@ def public_power_history(item: PowerItem) -> QuerySet[PowerItemVersion]:
     return (
         public_queryset(PowerItemVersion)
         .filter(item=item)
-        .prefetch_related(Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")))
+        .select_related("handling_post")
+        .prefetch_related(Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")),
+                          Prefetch("responsible_leader", queryset=_public_leaders()))
         .order_by("-number")
     )
 
@@ -92,6 +100,6 @@ def version_diff(old: PowerItemVersion | None, new: PowerItemVersion) -> list[di
     for name in (*CONTENT_FIELDS, "legal_bases"):
         a, b = before.get(name), after.get(name)
         if a != b:
-            label = "设定依据" if name == "legal_bases" else str(PowerItemVersion._meta.get_field(name).verbose_name)
+            label = "设定依据" if name == "legal_bases" else str(PowerItemVersion._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             changes.append({"field": name, "label": label, "before": a, "after": b})
     return changes

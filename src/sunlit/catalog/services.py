@@ -39,7 +39,7 @@ def version_snapshot(version: PowerItemVersion) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in CONTENT_FIELDS:
         field = PowerItemVersion._meta.get_field(name)
-        data[name] = getattr(version, field.attname)
+        data[name] = getattr(version, field.attname)  # type: ignore[union-attr]
     data["legal_bases"] = [
         {"law": b.law, "article": b.article, "excerpt": b.excerpt} for b in version.legal_bases.all()
     ]

@@ -53,8 +53,8 @@ def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         raise Http404("事项不存在或您无权查看")
     versions = list(item.versions.select_related("author", "reviewer").order_by("-number"))
     by_number = {v.number: v for v in versions}
-    new = by_number.get(_int(request.GET.get("to")), versions[0] if versions else None)
-    old = by_number.get(_int(request.GET.get("from")))
+    new = by_number.get(_int(request.GET.get("to")) or 0, versions[0] if versions else None)
+    old = by_number.get(_int(request.GET.get("from")) or 0)
     if new is not None and old is None and not request.GET.get("from"):
         old = next((v for v in versions if v.number < new.number), None)
     return render(request, "console/power_detail.html", {
@@ -134,7 +134,7 @@ def import_powers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_powers(request: HttpRequest) -> HttpResponse:
+def export_powers(request: HttpRequest) -> FileResponse:
     from sunlit.catalog.excel import export_powers as run_export
 
     unit = _unit_for(request, request.GET.get("unit"), READ_ROLES)
@@ -145,7 +145,7 @@ def export_powers(request: HttpRequest) -> HttpResponse:
     buffer.seek(0)
     name = f"{unit.name}权力清单-{clock.today():%Y%m%d}.xlsx"
     response = FileResponse(buffer, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
 

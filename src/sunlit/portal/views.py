@@ -24,8 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def power_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     unit_code = request.GET.get("unit", "").strip()[:32] or None
-    category = request.GET.get("category", "")
-    category = category if category in Category.values else None
+    asked = request.GET.get("category", "")
+    category = asked if asked in Category.values else None
     items = selectors.public_powers(unit_code=unit_code, category=category, q=q, include_sub_units=True)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     unit = public_queryset(Unit).filter(code=unit_code).first() if unit_code else None

@@ -1,0 +1,59 @@
+import pytest
+from django.test import Client
+
+from sunlit.catalog import services
+from tests import factories
+
+
+@pytest.fixture
+def items(county, editor, reviewer):
+    land = county["land"]
+    house = factories.published(land, editor, reviewer, code="XK-001", name="农村村民建房用地审批")
+    mine = factories.published(land, editor, reviewer, code="CF-001", name="非法采矿处罚",
+                               category="penalty", statutory_limit=90, statutory_limit_unit="calendar",
+                               promised_limit=None)
+    draft = factories.draft(land, editor, code="XK-002", name="草稿中的秘密事项")
+    return {"house": house, "mine": mine, "draft": draft}
+
+
+def test_home_shows_search_and_units(items):
+    page = Client().get("/").content.decode()
+    assert "权力清单公开查询" in page
+    assert "县自然资源局" in page
+    assert "已公开 <strong>2</strong> 项" in page
+
+
+def test_search_finds_house_building_and_hides_drafts(items):
+    page = Client().get("/powers/", {"q": "建房"}).content.decode()
+    assert "农村村民建房用地审批" in page
+    assert "非法采矿处罚" not in page
+    everything = Client().get("/powers/").content.decode()
+    assert "草稿中的秘密事项" not in everything
+
+
+def test_item_page_shows_basis_limits_and_history(items):
+    item_id = items["mine"].item_id
+    page = Client().get(f"/powers/{item_id}/").content.decode()
+    assert "《中华人民共和国行政许可法》第二十九条" in page
+    assert "90日" in page
+    assert "第1版" in page
+
+
+def test_draft_item_page_is_not_found(items):
+    response = Client().get(f"/powers/{items['draft'].item_id}/")
+    assert response.status_code == 404
+    assert "草稿中的秘密事项" not in response.content.decode()
+
+
+def test_cancelled_item_leaves_the_portal(items, editor, reviewer):
+    version = services.power_item_cancel(item=items["house"].item, reason="职能调整", author=editor)
+    services.power_version_approve(version=version, reviewer=reviewer)
+    assert Client().get(f"/powers/{items['house'].item_id}/").status_code == 404
+    assert "农村村民建房用地审批" not in Client().get("/powers/", {"q": "建房"}).content.decode()
+
+
+def test_list_page_query_count_does_not_grow_with_rows(county, editor, reviewer, django_assert_max_num_queries):
+    for n in range(25):
+        factories.published(county["land"], editor, reviewer, code=f"XK-{n:03d}")
+    with django_assert_max_num_queries(4):
+        assert Client().get("/powers/").status_code == 200
