@@ -75,3 +75,38 @@ def test_export_downloads_the_unit_list(county, editor, reviewer):
 
 def test_export_of_a_unit_without_rights_is_refused(county, editor):
     assert login(editor).get("/console/export/", {"unit": county["finance"].code}).status_code == 404
+
+
+def _sheet(rows: list[list[object]]) -> io.BytesIO:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "清单.xlsx"
+    return buffer
+
+
+def test_upload_shows_the_report_and_dry_run_writes_nothing(county, editor):
+    rows = [
+        ["县自然资源局权力清单"],
+        ["序号", "权力编码", "权力名称", "职权类型", "法律法规依据", "办理时限"],
+        [1, "XK-101", "乡村建设规划许可", "行政许可", "《中华人民共和国城乡规划法》第四十一条", "20个工作日"],
+        [2, "XK-102", "", "行政许可", "《中华人民共和国城乡规划法》第四十一条", "20个工作日"],
+    ]
+    client = login(editor)
+    page = client.post("/console/import/", {"unit": county["land"].code, "file": _sheet(rows), "dry_run": "1"})
+    text = page.content.decode()
+    assert "试导入" in text and "第4行" in text and "缺少事项名称" in text
+    assert not PowerItem.objects.exists()
+    client.post("/console/import/", {"unit": county["land"].code, "file": _sheet(rows)})
+    assert list(PowerItem.objects.values_list("code", flat=True)) == ["XK-101"]
+
+
+def test_upload_to_a_unit_without_edit_right_is_refused(county, editor):
+    rows = [["序号", "事项编码", "事项名称", "权力类型"], [1, "QT-1", "内部事项", "财务"]]
+    page = login(editor).post("/console/import/", {"unit": county["finance"].code, "file": _sheet(rows)})
+    assert "请选择您有编制权限的单位" in page.content.decode()
+    assert not PowerItem.objects.exists()

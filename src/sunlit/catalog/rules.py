@@ -139,23 +139,27 @@ def parse_category(text: Any) -> str:
     raise ValueError(f"未知的职权类别「{s}」，应为：{'、'.join(_CATEGORY_BY_LABEL)}")
 
 
-_LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.、．)]|[（(]\d+[）)]|[①-⑳])\s*")
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.、．)）]|[（(]\d+[）)]|[①-⑳])\s*")
 
 
 def parse_legal_bases(text: Any) -> list[dict[str, str]]:
     """A cell of legal bases, one per line: '《法》第X条：条文'. Lines that do not open with 《 continue
-    the previous excerpt. A first line without 《》 is read as '法名第X条：条文'."""
+    the previous excerpt. A first line without 《》 is read as '法名第X条：条文'.
+
+    Text is kept as written (no NFKC): it would turn the Chinese punctuation of laws and excerpts
+    (，：（）) into ASCII, and format_legal_bases → parse_legal_bases must give back what was stored.
+    """
     bases: list[dict[str, str]] = []
     for raw in str(text or "").replace("\r", "").split("\n"):
-        line = unicodedata.normalize("NFKC", raw).strip() if raw.strip() else ""
+        line = raw.strip()
         if not line:
             continue
-        line = _LEADING_NUMBER.sub("", line)
-        if line.startswith("《") and "》" in line:
-            law, rest = line[1:].split("》", 1)
+        head = _LEADING_NUMBER.sub("", line)
+        if head.startswith("《") and "》" in head:
+            law, rest = head[1:].split("》", 1)
         elif not bases:
-            m = re.match(r"^(.+?)(第[0-9一二三四五六七八九十百零〇]+条.*)$", line)
-            law, rest = (m[1], m[2]) if m else (line, "")
+            m = re.match(r"^(.+?)(第[\d一二三四五六七八九十百零〇]+条.*)$", head)
+            law, rest = (m[1], m[2]) if m else (head, "")
         else:
             prev = bases[-1]
             prev["excerpt"] = f"{prev['excerpt']}\n{line}" if prev["excerpt"] else line

@@ -14,6 +14,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from sunlit.catalog import selectors, services
+from sunlit.catalog.excel import export_powers as run_export
+from sunlit.catalog.excel import import_powers as run_import
 from sunlit.catalog.models import VersionStatus
 from sunlit.core import clock
 from sunlit.core.errors import DomainError
@@ -111,8 +113,6 @@ def _unit_for(request: HttpRequest, code: str | None, roles: Any) -> Unit | None
 
 @login_required
 def import_powers(request: HttpRequest) -> HttpResponse:
-    from sunlit.catalog.excel import import_powers as run_import
-
     units = units_for(request.user, EDIT_ROLES).order_by("path")
     report, error = None, None
     if request.method == "POST":
@@ -126,17 +126,13 @@ def import_powers(request: HttpRequest) -> HttpResponse:
             try:
                 report = run_import(upload, unit=unit, author=request.user,
                                     dry_run=bool(request.POST.get("dry_run")), file_name=upload.name)
-            except DomainError as exc:
+            except DomainError as exc:  # an unreadable file or no edit right on the unit
                 error = exc.message
-            except ValueError as exc:
-                error = str(exc)
     return render(request, "console/import.html", {"units": units, "report": report, "error": error})
 
 
 @login_required
 def export_powers(request: HttpRequest) -> FileResponse:
-    from sunlit.catalog.excel import export_powers as run_export
-
     unit = _unit_for(request, request.GET.get("unit"), READ_ROLES)
     if unit is None:
         raise Http404("单位不存在或您无权导出")
