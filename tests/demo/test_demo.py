@@ -1,0 +1,151 @@
+"""The demo county: built once per module (inside a transaction rolled back at the end), then read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+
+from sunlit.catalog.models import (
+    INTERNAL_CATEGORIES,
+    ChangeKind,
+    LimitUnit,
+    PowerItem,
+    PowerItemVersion,
+    VersionStatus,
+)
+from sunlit.catalog.rules import Limit, promised_exceeds_statutory
+from sunlit.catalog.selectors import public_powers
+from sunlit.core.models import Event
+from sunlit.core.visibility import public_queryset
+from sunlit.demo.build import PASSWORD, ROOT_CODE, DemoSummary, build_demo
+from sunlit.org.models import Appointment, Official, Unit, UnitKind
+from sunlit.org.selectors import principal_violations
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSummary]:
+    """Build once for the module; the outer transaction is rolled back so no other test sees it."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            summary = build_demo()
+            yield summary
+            transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_build_creates_the_county(demo: DemoSummary) -> None:
+    assert demo.created
+    root = Unit.objects.get(code=ROOT_CODE)
+    units = Unit.objects.filter(path__startswith=root.path)
+    assert units.filter(kind=UnitKind.PARTY_COMMITTEE).count() == 1
+    assert units.filter(kind=UnitKind.GOVERNMENT).count() == 1
+    assert set(units.filter(kind=UnitKind.DEPARTMENT).values_list("name", flat=True)) == {
+        "阳光县财政局", "阳光县发展和改革委员会", "阳光县交通运输局", "阳光县房产管理局", "阳光县国土资源局",
+        "阳光县城乡规划建设局", "阳光县矿产资源管理局"}
+    assert units.filter(kind=UnitKind.TOWNSHIP).count() == 2
+    for township in units.filter(kind=UnitKind.TOWNSHIP):
+        assert 2 <= township.children.filter(kind=UnitKind.VILLAGE).count() <= 3
+
+
+def test_at_least_300_public_items(demo: DemoSummary) -> None:
+    assert public_queryset(PowerItem).count() >= 300
+    assert demo.public_items >= 300
+
+
+def test_township_and_village_counts(demo: DemoSummary) -> None:
+    for township in Unit.objects.filter(kind=UnitKind.TOWNSHIP):
+        assert PowerItem.objects.filter(unit=township).count() == 26
+        assert public_powers(unit_code=township.code).count() == 26
+    villages = Unit.objects.filter(kind=UnitKind.VILLAGE)
+    assert villages.count() == 5
+    for village in villages:
+        assert PowerItem.objects.filter(unit=village).count() == 20
+        assert public_powers(unit_code=village.code).count() == 20
+
+
+def test_search_finds_village_house_building(demo: DemoSummary) -> None:
+    found = public_powers(q="建房")
+    village_hits = found.filter(unit__kind=UnitKind.VILLAGE)
+    assert village_hits.count() >= 5
+    assert {i.unit.kind for i in found} >= {UnitKind.VILLAGE}
+    assert all("建房" in i.published_version.name for i in found)
+
+
+def test_exactly_one_principal_violation(demo: DemoSummary) -> None:
+    violations = principal_violations(day=TODAY)
+    assert len(violations) == 1
+    assert violations[0].unit_name == "清水镇"
+    assert violations[0].areas == ["财务"]
+
+
+def test_every_published_external_item_has_a_legal_basis(demo: DemoSummary) -> None:
+    external = public_queryset(PowerItem).exclude(published_version__category__in=list(INTERNAL_CATEGORIES))
+    assert external.count() > 200
+    missing = [i.code for i in external if not i.published_version.legal_bases.exists()]
+    assert missing == []
+
+
+def test_promised_never_longer_than_statutory(demo: DemoSummary) -> None:
+    versions = PowerItemVersion.objects.exclude(promised_limit=None).exclude(statutory_limit=None)
+    assert versions.count() > 100
+    for v in versions:
+        assert not promised_exceeds_statutory(Limit(v.promised_limit, v.promised_limit_unit),
+                                              Limit(v.statutory_limit, v.statutory_limit_unit)), v
+    assert PowerItemVersion.objects.filter(promised_limit=0).exists()  # 即办
+    assert PowerItemVersion.objects.filter(statutory_limit_unit=LimitUnit.CALENDAR_DAYS).exists()
+
+
+def test_states_for_the_console(demo: DemoSummary) -> None:
+    versions = PowerItemVersion.objects.all()
+    assert versions.filter(status=VersionStatus.SUBMITTED).count() >= 3
+    assert versions.filter(status=VersionStatus.DRAFT).count() >= 2
+    assert versions.filter(status=VersionStatus.REJECTED).count() == 1
+    cancelled = PowerItem.objects.get(is_cancelled=True)
+    assert cancelled.versions.filter(change_kind=ChangeKind.CANCEL, status=VersionStatus.APPROVED).exists()
+    assert not public_queryset(PowerItem).filter(pk=cancelled.pk).exists()
+    multi = [i for i in PowerItem.objects.all() if i.versions.filter(status=VersionStatus.APPROVED).count() >= 3]
+    assert multi, "one item should have three approved versions (动态管理)"
+    assert PowerItem.objects.filter(parent__isnull=False).count() >= 10
+
+
+def test_history_dates_run_through_2026_and_every_version_has_its_event(demo: DemoSummary) -> None:
+    created = sorted(PowerItemVersion.objects.values_list("created_at", flat=True))
+    assert created[0].year == 2026 and created[-1].year == 2026
+    assert created[-1].date() <= TODAY
+    event_ids = set(Event.objects.filter(object_type="catalog.poweritemversion").values_list("object_id", flat=True))
+    assert {str(pk) for pk in PowerItemVersion.objects.values_list("pk", flat=True)} <= event_ids
+
+
+def test_officials_and_logins(demo: DemoSummary) -> None:
+    assert Official.objects.count() >= 60
+    assert Appointment.objects.filter(post__is_principal=True).count() >= 10
+    assert Official.objects.filter(portfolio__isnull=False).distinct().count() >= 40
+    assert authenticate(username="gt_reviewer", password=PASSWORD) is not None
+    assert authenticate(username="admin", password=PASSWORD).is_superuser  # type: ignore[union-attr]
+
+
+def test_second_build_adds_nothing(demo: DemoSummary) -> None:
+    counts = (PowerItem.objects.count(), PowerItemVersion.objects.count(), Event.objects.count(),
+              Official.objects.count())
+    again = build_demo()
+    assert not again.created
+    assert (PowerItem.objects.count(), PowerItemVersion.objects.count(), Event.objects.count(),
+            Official.objects.count()) == counts
+    assert again.total_items == demo.total_items
+
+
+def test_demo_command_without_serving(demo: DemoSummary, capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert "已存在" in out
+    assert "gt_reviewer" in out and PASSWORD in out
