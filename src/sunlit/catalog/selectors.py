@@ -93,9 +93,10 @@ def review_queue(*, viewer: Any) -> QuerySet[PowerItemVersion]:
 
 
 def version_diff(old: PowerItemVersion | None, new: PowerItemVersion) -> list[dict[str, Any]]:
-    """Field-by-field changes from `old` to `new` (all fields when `old` is None)."""
-    before = version_snapshot(old) if old else {}
-    after = version_snapshot(new)
+    """Field-by-field changes from `old` to `new` (all fields when `old` is None), in the words
+    users read: choice labels, post and leader names, limits as '20个工作日'."""
+    before = _readable(old) if old else {}
+    after = _readable(new)
     changes = []
     for name in (*CONTENT_FIELDS, "legal_bases"):
         a, b = before.get(name), after.get(name)
@@ -103,3 +104,12 @@ def version_diff(old: PowerItemVersion | None, new: PowerItemVersion) -> list[di
             label = "设定依据" if name == "legal_bases" else str(PowerItemVersion._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             changes.append({"field": name, "label": label, "before": a, "after": b})
     return changes
+
+
+def _readable(version: PowerItemVersion) -> dict[str, Any]:
+    data = version_snapshot(version)
+    for name in ("category", "audience", "exemption", "statutory_limit_unit", "promised_limit_unit"):
+        data[name] = getattr(version, f"get_{name}_display")()
+    data["handling_post"] = version.handling_post.name if version.handling_post else None
+    data["responsible_leader"] = str(version.responsible_leader) if version.responsible_leader else None
+    return data
