@@ -1,0 +1,73 @@
+"""Journeys people take, in a real Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+Skipped, saying why, on a machine without Chromium: `apt-get install -y chromium fonts-noto-cjk`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sunlit.org.models import Role
+from tests import factories
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed")
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    yield page
+    page.close()
+
+
+def test_resident_on_a_phone_finds_house_building_and_its_law(transactional_db, phone, live_server, county, editor, reviewer):
+    factories.published(county["village"], factories.staff("v_ed", county["village"], Role.EDITOR),
+                        factories.staff("v_rev", county["village"], Role.REVIEWER),
+                        code="CX-QT-001", name="村民建房申请初审", category="other",
+                        bases=[{"law": "中华人民共和国土地管理法", "article": "第六十二条",
+                                "excerpt": "农村村民一户只能拥有一处宅基地。"}])
+    phone.goto(live_server.url + "/")
+    phone.fill("input[name=q]", "建房")
+    phone.click("button[type=submit]")
+    phone.click("text=村民建房申请初审")
+    assert phone.locator("h1").inner_text() == "村民建房申请初审"
+    assert "《中华人民共和国土地管理法》第六十二条" in phone.content()
+    # The page fits the phone: nothing wider than the screen.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_reviewer_logs_in_and_approves_a_submitted_change(transactional_db, browser, live_server, county, editor, reviewer):
+    from sunlit.catalog import services
+    from sunlit.catalog.models import PowerItem
+
+    version = factories.draft(county["land"], editor, name="乡村建设规划许可")
+    services.power_version_submit(version=version, actor=editor)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(live_server.url + "/console/")
+    page.fill("input[name=username]", "reviewer")
+    page.fill("input[name=password]", "pw-reviewer")
+    page.click("button[type=submit]")
+    page.click("text=乡村建设规划许可")
+    page.fill("form[action$='/approve/'] input[name=comment]", "同意公开")
+    page.click("form[action$='/approve/'] button")
+    assert "已批准，现行版本已更新" in page.content()
+    assert PowerItem.objects.get(pk=version.item_id).published_version_id == version.pk
+    page.close()
