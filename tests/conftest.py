@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,6 +10,12 @@ import pytest
 from sunlit.core.clock import FixedClock, using_clock
 from sunlit.org.models import Role, Unit, UnitKind
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Tests make staff users by the dozen; the production hasher would spend most of the run on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

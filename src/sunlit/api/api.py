@@ -112,7 +112,7 @@ def list_powers(request: HttpRequest, filters: Query[PowerFilters]) -> Any:
                                     include_sub_units=filters.include_sub_units)
     start = (filters.page - 1) * filters.page_size
     return {"count": items.count(), "page": filters.page, "page_size": filters.page_size,
-            "items": list(items[start:start + filters.page_size])}
+            "items": selectors.page_of(items, start, filters.page_size)}
 
 
 @public.get("/powers/{item_id}", response=s.PowerDetailOut, summary="事项详情（现行版本）")

@@ -62,8 +62,11 @@ class ChangeKind(models.TextChoices):
     CANCEL = "cancel", "取消"
 
 
-def _item_is_public() -> models.Q:
-    return models.Q(published_version__isnull=False, is_cancelled=False) & open_q("published_version__")
+def _item_is_public(prefix: str = "") -> models.Q:
+    """Published, not cancelled, and its published version open; `prefix` reaches the item from
+    another model (e.g. 'item__')."""
+    return (models.Q(**{f"{prefix}published_version__isnull": False, f"{prefix}is_cancelled": False})
+            & open_q(f"{prefix}published_version__"))
 
 
 @publishable(_item_is_public)
@@ -95,7 +98,7 @@ def _version_is_public() -> models.Q:
     return (
         models.Q(status=VersionStatus.APPROVED, change_kind__in=[ChangeKind.CREATE, ChangeKind.CHANGE])
         & open_q()
-        & models.Q(item__in=PowerItem.objects.filter(_item_is_public()))
+        & _item_is_public("item__")  # a join, not `item__in=<every public item>`: one item is looked up
     )
 
 
@@ -197,3 +200,12 @@ class LegalBasis(models.Model):
 
     def __str__(self) -> str:
         return f"《{self.law}》{self.article}"
+
+    # A legal basis is part of its version's content, so it is as unchangeable as the version.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableVersionError("设定依据属于版本内容，一经保存不可修改，请新建版本")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableVersionError("设定依据不可删除")

@@ -30,6 +30,16 @@ def public_powers(*, unit_code: str | None = None, category: str | None = None, 
     return items.order_by("unit__path", "code")
 
 
+def page_of(items: QuerySet[PowerItem], start: int, size: int) -> list[PowerItem]:
+    """Rows start…start+size of `items`, in their order, in one query.
+
+    The page is chosen among the narrow (id, sort key) rows and only its own rows are read in full:
+    sorting every wide row to reach a deep page took 250 ms on SQLite and 80 ms on PostgreSQL with
+    20,000 items (benchmarks/api_powers.py).
+    """
+    return list(items.filter(pk__in=items.values("pk")[start:start + size]))
+
+
 def _public_leaders() -> QuerySet[Official]:
     """A version names its responsible leader only when that official is public too."""
     return public_queryset(Official).order_by()

@@ -22,6 +22,14 @@ def is_principal_on(official: Official, day: dt.date) -> bool:
     return serving(Appointment.objects.filter(official=official, post__is_principal=True), day).exists()
 
 
+def is_principal_from(official: Official, day: dt.date) -> bool:
+    """Principal on `day` or appointed to become one later: a later start must not open a gap."""
+    from django.db.models import Q
+
+    appointments = Appointment.objects.filter(official=official, post__is_principal=True)
+    return appointments.filter(Q(end__isnull=True) | Q(end__gte=day)).exists()
+
+
 def serving(appointments: Any, day: dt.date) -> Any:
     """Appointments in force on `day`."""
     from django.db.models import Q
@@ -35,7 +43,7 @@ def official_assign_portfolio(
 ) -> None:
     """Give an official a portfolio area (分管), unless the principal rule forbids it."""
     day = clock_mod.today(clock)
-    if area.principal_forbidden and is_principal_on(official, day):
+    if area.principal_forbidden and is_principal_from(official, day):
         raise DomainError(
             f"{official.name}担任党政正职，不得直接分管「{area.name}」。依据：{PRINCIPAL_RULE}",
             field="portfolio",
