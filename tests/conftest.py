@@ -15,7 +15,8 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Tests make staff users by the dozen; the production hasher would spend most of the run on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 @pytest.fixture
