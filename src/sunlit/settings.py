@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sunlit.core",
     "sunlit.org",
     "sunlit.catalog",
+    "sunlit.record",
     "sunlit.api",
     "sunlit.portal",
     "sunlit.console",
@@ -133,3 +134,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# 全程记录: the transparency log (docs/tlog.md). The origin names the log in every checkpoint; the signer
+# key is SUNLIT_LOG_KEY (a note signer key, PRIVATE+KEY+…) or the key file, generated on first use
+# (mode 0600, in the data folder, never in the repository). A new checkpoint is signed as soon as the
+# sequencer has integrated new leaves, but at most once per SUNLIT_LOG_CHECKPOINT_INTERVAL seconds.
+SUNLIT_LOG_ORIGIN = os.environ.get("SUNLIT_LOG_ORIGIN", "sunlit.example/yangguang/log")
+SUNLIT_LOG_KEY = os.environ.get("SUNLIT_LOG_KEY", "")
+SUNLIT_LOG_KEY_FILE = Path(os.environ.get("SUNLIT_LOG_KEY_FILE", DATA_DIR / "log-signer.key"))
+SUNLIT_LOG_CHECKPOINT_INTERVAL = float(os.environ.get("SUNLIT_LOG_CHECKPOINT_INTERVAL", "1"))

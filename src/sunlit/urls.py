@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("console/", include("sunlit.console.urls")),
+    path("log/", include("sunlit.record.urls")),
     path("", include("sunlit.portal.urls")),
 ]

@@ -22,6 +22,7 @@ from sunlit.core.errors import Conflict, DomainError, NotAllowed
 from sunlit.core.events import record_event
 from sunlit.org.models import Unit
 from sunlit.org.permissions import EDIT_ROLES, REVIEW_ROLES, has_role
+from sunlit.record.services import enqueue_record_version
 
 OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.SUBMITTED)
 
@@ -199,6 +200,7 @@ def power_version_approve(
     else:
         item.published_version = version
     item.save(update_fields=["published_version", "is_cancelled"])
+    enqueue_record_version(version, clock=clock)
     record_event(actor=reviewer, action="catalog.version.approve", obj=version, before=before,
                  after={"published_version": item.published_version_id, "is_cancelled": item.is_cancelled},
                  note=version.review_comment, clock=clock)

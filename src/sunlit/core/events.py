@@ -1,10 +1,14 @@
-"""Record events. Every service that changes state calls `record_event` in its transaction."""
+"""Record events. Every service that changes state calls `record_event` in its transaction.
+
+The event's leaf is queued for the transparency log in the same transaction (sunlit.record), so a
+rolled-back change leaves neither an event nor a leaf.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
@@ -21,13 +25,18 @@ def record_event(
     note: str = "",
     clock: Clock | None = None,
 ) -> Event:
-    return Event.objects.create(
-        at=clock_mod.now(clock),
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        before=before,
-        after=after,
-        note=note,
-    )
+    from sunlit.record.services import enqueue_event
+
+    with transaction.atomic(savepoint=False):
+        event = Event.objects.create(
+            at=clock_mod.now(clock),
+            actor=actor if getattr(actor, "pk", None) else None,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            before=before,
+            after=after,
+            note=note,
+        )
+        enqueue_event(event, clock=clock)
+    return event

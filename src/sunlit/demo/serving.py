@@ -50,7 +50,13 @@ def run_server(out: Any, host: str, port: int) -> None:
     print_urls(out, host, port)
     if demo_exists():
         print_logins(out)
+    out.write(f"  {pad('透明日志检查点', 18)}{urls(host, port)[0][1]}log/checkpoint")
     out.write("按 Ctrl+C 停止服务。")
+    # Events become log leaves and signed checkpoints within a second, in this same process.
+    from sunlit.record.sequencer import sequence_all, start_background_sequencer
+
+    sequence_all()
+    start_background_sequencer(interval=0.2)
     addr = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     args = [addr, "--noreload", "--insecure"]
     if ":" in host:

@@ -1,0 +1,117 @@
+"""Writes into the log: enqueue leaves (inside the caller's transaction), add cosignatures.
+
+Services never append to the log themselves: they put a leaf in the queue in the same transaction as
+the change it records, so the leaf exists if and only if the change was committed. The sequencer
+(:mod:`.sequencer`) gives queued leaves their index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from sunlit.core import clock as clock_mod
+from sunlit.core.clock import Clock
+from sunlit.core.tlog.note import NoteError, Signature
+from sunlit.record import leaf as leaf_mod
+from sunlit.record.leaf import Leaf
+from sunlit.record.models import Checkpoint, LeafQueue
+from sunlit.record.sequencer import bulk_insert, wake
+
+
+def enqueue(leaves: Iterable[Leaf], *, clock: Clock | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Queue ``leaves`` (in order) in the current transaction; returns how many."""
+    leaves = list(leaves)
+    if not leaves:
+        return 0
+    at = clock_mod.now(clock)
+    with transaction.atomic(using=using, savepoint=False):
+        if len(leaves) < 100:
+            LeafQueue.objects.using(using).bulk_create([
+                LeafQueue(kind=lf.kind, ref=lf.ref, data=lf.data, document=lf.document,
+                          document_public=lf.document is not None and lf.public, created_at=at)
+                for lf in leaves
+            ])
+        else:  # many at once (imports, benchmarks): straight into the table
+            conn = connections[using]
+            created = conn.ops.adapt_datetimefield_value(at)
+            with conn.cursor() as cursor:
+                bulk_insert(cursor, LeafQueue._meta.db_table,
+                            ("kind", "ref", "data", "document", "document_public", "created_at"),
+                            [(lf.kind, lf.ref, lf.data, lf.document, lf.document is not None and lf.public, created)
+                             for lf in leaves])
+        transaction.on_commit(wake, using=using)
+    return len(leaves)
+
+
+def enqueue_event(event: Any, *, clock: Clock | None = None) -> Leaf:
+    """Queue the (sealed) leaf of a just-created :class:`~sunlit.core.models.Event`."""
+    lf = leaf_mod.event_leaf(event)
+    enqueue([lf], clock=clock)
+    return lf
+
+
+def record_version_leaf(version: Any) -> Leaf | None:
+    """The leaf of an approved power item version that became the published one; None otherwise.
+
+    Its document: the version's content (catalog.services.version_snapshot) with the item, unit, number
+    and approval time. Public (the single public path admits it) → the entry is the document; otherwise
+    sealed.
+    """
+    from sunlit.catalog.models import ChangeKind, PowerItemVersion, VersionStatus
+    from sunlit.catalog.services import version_snapshot
+    from sunlit.core.visibility import public_queryset
+
+    if version.status != VersionStatus.APPROVED or version.change_kind == ChangeKind.CANCEL:
+        return None
+    item, unit = version.item, version.item.unit
+    header = {
+        "id": version.pk,
+        "item": {"id": item.pk, "code": item.code, "parent": item.parent_id},
+        "unit": {"id": unit.pk, "code": unit.code, "name": unit.name},
+        "number": version.number,
+        "change_kind": version.change_kind,
+        "approved_at": version.reviewed_at,
+    }
+    public = public_queryset(PowerItemVersion).filter(pk=version.pk).exists()
+    return leaf_mod.record_leaf(
+        version._meta.label_lower, version.pk, header, version_snapshot(version), public=public
+    )
+
+
+def enqueue_record_version(version: Any, *, clock: Clock | None = None) -> Leaf | None:
+    """Queue the leaf of a version that was just published (call it after the item points to it)."""
+    lf = record_version_leaf(version)
+    if lf is not None:
+        enqueue([lf], clock=clock)
+    return lf
+
+
+def add_cosignatures(checkpoint: Checkpoint, lines: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> Checkpoint:
+    """Append signature lines (a witness's cosignature) to a stored checkpoint; nothing else can change.
+
+    Lines already present are skipped. Checking the cosignatures themselves is the caller's business.
+    """
+    present = set(checkpoint.signed_note.splitlines())
+    fresh = []
+    for line in lines:
+        line = line.rstrip("\n")
+        try:
+            Signature.parse_line(line)
+        except NoteError as exc:
+            raise ValueError(f"not a signature line: {exc}") from exc
+        if line not in present:
+            present.add(line)
+            fresh.append(line + "\n")
+    if fresh:
+        conn = connections[using]
+        q = conn.ops.quote_name
+        with transaction.atomic(using=using), conn.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {q(Checkpoint._meta.db_table)} SET {q('cosignatures')} = {q('cosignatures')} || %s "  # noqa: S608
+                f"WHERE {q('id')} = %s",
+                ["".join(fresh), checkpoint.pk],
+            )
+    return Checkpoint.objects.using(using).get(pk=checkpoint.pk)
