@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.test import Client
 
@@ -57,3 +59,35 @@ def test_list_page_query_count_does_not_grow_with_rows(county, editor, reviewer,
         factories.published(county["land"], editor, reviewer, code=f"XK-{n:03d}")
     with django_assert_max_num_queries(4):
         assert Client().get("/powers/").status_code == 200
+
+
+def test_item_page_offers_a_proof_that_verifies_offline(items, tmp_path):
+    from django.core.management import call_command
+
+    from sunlit.record.selectors import verifier_key
+    from sunlit.record.sequencer import sequence_all
+
+    item_id = items["house"].item_id
+    assert "记录中，稍后可核验" in Client().get(f"/powers/{item_id}/").content.decode()
+    sequence_all()
+    page = Client().get(f"/powers/{item_id}/").content.decode()
+    proof_url = page.split('href="/log/proof/')[1].split('"')[0]
+    index = int(proof_url)
+    (tmp_path / "p.tlog-proof").write_bytes(Client().get(f"/log/proof/{index}").content)
+    (tmp_path / "leaf").write_bytes(Client().get(f"/log/leaf/{index}").content)
+    assert "农村村民建房用地审批" in (tmp_path / "leaf").read_text()
+    out = io.StringIO()
+    call_command("verify", str(tmp_path / "p.tlog-proof"), "--key", verifier_key(),
+                 "--leaf-file", str(tmp_path / "leaf"), stdout=out)
+    assert out.getvalue().startswith("ok:")
+    (tmp_path / "leaf").write_text((tmp_path / "leaf").read_text().replace("建房", "建楼"))
+    with pytest.raises(SystemExit) as done:
+        call_command("verify", str(tmp_path / "p.tlog-proof"), "--key", verifier_key(),
+                     "--leaf-file", str(tmp_path / "leaf"))
+    assert done.value.code == 1
+
+
+def test_verify_page_publishes_the_log_key(db):
+    from sunlit.record.selectors import verifier_key
+
+    assert verifier_key() in Client().get("/verify/").content.decode()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("powers/", views.power_list, name="power_list"),
     path("powers/<int:item_id>/", views.power_detail, name="power_detail"),
     path("units/<str:code>/", views.unit_detail, name="unit"),
+    path("verify/", views.verify_help, name="verify"),
 ]

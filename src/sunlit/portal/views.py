@@ -10,6 +10,7 @@ from sunlit.catalog import selectors
 from sunlit.catalog.models import Category
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official, Unit
+from sunlit.record.selectors import latest_checkpoint, record_leaf_indexes, verifier_key
 
 PAGE_SIZE = 20
 
@@ -38,10 +39,20 @@ def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.public_power(item_id)
     if item is None:
         raise Http404("事项不存在或未公开")
+    history = list(selectors.public_power_history(item))
+    leaves = record_leaf_indexes(history)
+    for version in history:
+        version.leaf_index = leaves.get(version.pk)  # type: ignore[attr-defined]
     return render(request, "portal/power_detail.html", {
-        "item": item, "v": item.published_version, "history": selectors.public_power_history(item),
+        "item": item, "v": item.published_version, "history": history,
         "sub_items": selectors.public_powers().filter(parent=item),
     })
+
+
+def verify_help(request: HttpRequest) -> HttpResponse:
+    """How anyone can check a downloaded proof offline, with the log's public key."""
+    latest = latest_checkpoint()
+    return render(request, "portal/verify.html", {"key": verifier_key(), "checkpoint": latest})
 
 
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:

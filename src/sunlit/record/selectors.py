@@ -86,6 +86,15 @@ def record_leaf_index(record: Any) -> int | None:
     return leaf_index(record._meta.label_lower, record.pk)
 
 
+def record_leaf_indexes(records: list[Any]) -> dict[int, int]:
+    """Leaf index of each published record already in the log, by record id, in one query."""
+    if not records:
+        return {}
+    kind = records[0]._meta.label_lower
+    rows = LogLeaf.objects.filter(kind=kind, ref__in=[r.pk for r in records]).order_by("-index")
+    return dict(rows.values_list("ref", "index"))
+
+
 def leaf_entry(index: int, using: str = DEFAULT_DB_ALIAS) -> bytes | None:
     """The entry bytes of a leaf a checkpoint covers (what `sunlit verify --leaf-file` takes)."""
     latest = latest_checkpoint(using)
