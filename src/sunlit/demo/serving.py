@@ -28,6 +28,7 @@ def urls(host: str, port: int) -> list[tuple[str, str]]:
         ("JSON API", f"{base}/api/v1/"),
         ("OpenAPI 文档", f"{base}/api/v1/openapi.json"),
         ("API 交互文档", f"{base}/api/v1/docs"),
+        ("透明日志检查点", f"{base}/log/checkpoint"),
     ]
 
 
@@ -50,7 +51,6 @@ def run_server(out: Any, host: str, port: int) -> None:
     print_urls(out, host, port)
     if demo_exists():
         print_logins(out)
-    out.write(f"  {pad('透明日志检查点', 18)}{urls(host, port)[0][1]}log/checkpoint")
     out.write("按 Ctrl+C 停止服务。")
     # Events become log leaves and signed checkpoints within a second, in this same process.
     from sunlit.record.sequencer import sequence_all, start_background_sequencer
