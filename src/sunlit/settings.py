@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sunlit.org",
     "sunlit.catalog",
     "sunlit.record",
+    "sunlit.witness",
     "sunlit.api",
     "sunlit.portal",
     "sunlit.console",
@@ -143,3 +144,10 @@ SUNLIT_LOG_ORIGIN = os.environ.get("SUNLIT_LOG_ORIGIN", "sunlit.example/yangguan
 SUNLIT_LOG_KEY = os.environ.get("SUNLIT_LOG_KEY", "")
 SUNLIT_LOG_KEY_FILE = Path(os.environ.get("SUNLIT_LOG_KEY_FILE", DATA_DIR / "log-signer.key"))
 SUNLIT_LOG_CHECKPOINT_INTERVAL = float(os.environ.get("SUNLIT_LOG_CHECKPOINT_INTERVAL", "1"))
+
+# 见证 (docs/tlog.md, Witnessing): this Sunlit's witness cosigns other logs' checkpoints (POST
+# /add-checkpoint) with the key SUNLIT_WITNESS_KEY (PRIVATE+KEY+…, type 0x04) or the key file, generated
+# on first use (mode 0600, in the data folder, never in the repository); its name is SUNLIT_WITNESS_NAME.
+SUNLIT_WITNESS_NAME = os.environ.get("SUNLIT_WITNESS_NAME", "sunlit.example/yangguang/witness")
+SUNLIT_WITNESS_KEY = os.environ.get("SUNLIT_WITNESS_KEY", "")
+SUNLIT_WITNESS_KEY_FILE = Path(os.environ.get("SUNLIT_WITNESS_KEY_FILE", DATA_DIR / "witness-signer.key"))

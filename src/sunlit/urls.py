@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("console/", include("sunlit.console.urls")),
     path("log/", include("sunlit.record.urls")),
+    path("", include("sunlit.witness.urls")),
     path("", include("sunlit.portal.urls")),
 ]
