@@ -25,7 +25,7 @@ def urls(host: str, port: int) -> list[tuple[str, str]]:
         ("公众门户", f"{base}/"),
         ("工作台（控制台）", f"{base}/console/"),
         ("后台管理", f"{base}/admin/"),
-        ("JSON API", f"{base}/api/v1/"),
+        ("JSON API（权力清单）", f"{base}/api/v1/powers"),
         ("OpenAPI 文档", f"{base}/api/v1/openapi.json"),
         ("API 交互文档", f"{base}/api/v1/docs"),
         ("透明日志检查点", f"{base}/log/checkpoint"),
