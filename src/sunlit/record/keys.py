@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import tempfile
 import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from sunlit.core.keyfile import read_or_create
 from sunlit.core.tlog.note import Ed25519Signer, Ed25519Verifier, NoteError, generate_key, parse_signer_key
 
 log = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ def verifier_key() -> str:
 def _signer(skey: str, path: str, origin: str) -> Ed25519Signer:
     source = "SUNLIT_LOG_KEY"
     if not skey.strip():
-        skey, source = _read_or_create(Path(path), origin), path
+        skey, source = read_or_create(Path(path), lambda: generate_key(origin)[0], "log signer key"), path
     try:
         signer = parse_signer_key(skey.strip())
     except NoteError as exc:
@@ -67,30 +66,3 @@ def _signer(skey: str, path: str, origin: str) -> Ed25519Signer:
             f"the log signer key in {source} is named {signer.name!r}, but SUNLIT_LOG_ORIGIN is {origin!r}"
         )
     return signer
-
-
-def _read_or_create(path: Path, origin: str) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        pass
-    else:
-        if path.stat().st_mode & 0o077:
-            log.warning("the log signer key file %s is readable by others; chmod 600 it", path)
-        return text
-    skey, _ = generate_key(origin)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write a private temporary file, then link it into place: the key file appears whole or not at all,
-    # and if another process got there first, its key wins.
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
-    tmp = Path(name)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(skey + "\n")
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8")
-    finally:
-        tmp.unlink(missing_ok=True)
-    log.info("generated a new log signer key in %s", path)
-    return skey

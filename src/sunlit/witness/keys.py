@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from sunlit.core import clock
+from sunlit.core.keyfile import read_or_create
 from sunlit.core.tlog.checkpoint import CosignatureV1Signer, generate_cosigner_key, parse_cosigner_key
 from sunlit.core.tlog.note import NoteError, is_valid_key_name
 
@@ -58,7 +58,7 @@ def verifier_key() -> str:
 def _cosigner(skey: str, path: str, name: str) -> CosignatureV1Signer:
     source = "SUNLIT_WITNESS_KEY"
     if not skey.strip():
-        skey, source = _read_or_create(Path(path), name), path
+        skey, source = read_or_create(Path(path), lambda: generate_cosigner_key(name)[0], "witness key"), path
     try:
         signer = parse_cosigner_key(skey.strip(), unix_now)
     except NoteError as exc:
@@ -68,30 +68,3 @@ def _cosigner(skey: str, path: str, name: str) -> CosignatureV1Signer:
             f"the witness key in {source} is named {signer.name!r}, but SUNLIT_WITNESS_NAME is {name!r}"
         )
     return signer
-
-
-def _read_or_create(path: Path, name: str) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        pass
-    else:
-        if path.stat().st_mode & 0o077:
-            log.warning("the witness key file %s is readable by others; chmod 600 it", path)
-        return text
-    skey, _ = generate_cosigner_key(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A private temporary file linked into place: the key file appears whole or not at all, and if
-    # another process got there first, its key wins.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(skey + "\n")
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8")
-    finally:
-        tmp.unlink(missing_ok=True)
-    log.info("generated a new witness key in %s", path)
-    return skey
