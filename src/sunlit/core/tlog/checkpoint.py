@@ -22,13 +22,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from sunlit.core.tlog.merkle import HASH_SIZE
 from sunlit.core.tlog.note import (
     SIG_COSIGNATURE_V1,
     SIG_ED25519,
+    Ed25519Signer,
+    Ed25519Verifier,
     Note,
     NoteError,
     NoteVerificationError,
@@ -37,9 +39,6 @@ from sunlit.core.tlog.note import (
     Verifier,
     b64decode_strict,
     b64encode,
-    format_signer_key,
-    format_verifier_key,
-    is_valid_key_name,
     key_id,
     open_note,
     parse_note,
@@ -143,28 +142,10 @@ def cosignature_message(note_text: str | bytes, timestamp: int) -> bytes:
     return f"{COSIGNATURE_V1_HEADER}\ntime {timestamp}\n".encode() + body
 
 
-class CosignatureV1Verifier:
-    """Verifies timestamped Ed25519 cosignatures (type 0x04)."""
+class CosignatureV1Verifier(Ed25519Verifier):
+    """Verifies timestamped Ed25519 cosignatures (type 0x04): an Ed25519 key over another message."""
 
     sig_type = SIG_COSIGNATURE_V1
-
-    def __init__(self, name: str, public_key: bytes) -> None:
-        if not is_valid_key_name(name):
-            raise NoteError(f"invalid key name {name!r}")
-        if len(public_key) != 32:
-            raise NoteError("an Ed25519 public key is 32 bytes")
-        self._name = name
-        self.public_key = public_key
-        self._key = Ed25519PublicKey.from_public_bytes(public_key)
-        self._key_id = key_id(name, self.sig_type, public_key)
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def key_id(self) -> bytes:
-        return self._key_id
 
     def verify(self, msg: bytes, sig: bytes) -> bool:
         if len(sig) != 8 + 64:
@@ -178,9 +159,6 @@ class CosignatureV1Verifier:
             return False
         return True
 
-    def vkey(self) -> str:
-        return format_verifier_key(self.name, self.sig_type, self.public_key)
-
     @classmethod
     def from_ed25519_vkey(cls, vkey: str) -> CosignatureV1Verifier:
         """The cosignature verifier of the same name and Ed25519 key as a type 0x01 verifier key."""
@@ -189,11 +167,8 @@ class CosignatureV1Verifier:
             raise NoteError("not a valid Ed25519 (0x01) verifier key")
         return cls(name, public_key)
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.vkey()}>"
 
-
-class CosignatureV1Signer:
+class CosignatureV1Signer(Ed25519Signer):
     """Signs checkpoints as a witness/cosigner: type 0x04, the time taken from ``clock`` (Unix seconds).
 
     Tlog code takes no clock of its own: the caller passes one (for Sunlit, the core clock).
@@ -202,24 +177,8 @@ class CosignatureV1Signer:
     sig_type = SIG_COSIGNATURE_V1
 
     def __init__(self, name: str, seed: bytes, clock: Callable[[], int]) -> None:
-        if not is_valid_key_name(name):
-            raise NoteError(f"invalid key name {name!r}")
-        if len(seed) != 32:
-            raise NoteError("an Ed25519 seed is 32 bytes")
-        self._name = name
-        self.seed = seed
+        super().__init__(name, seed)
         self.clock = clock
-        self._key = Ed25519PrivateKey.from_private_bytes(seed)
-        self.public_key = self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        self._key_id = key_id(name, self.sig_type, self.public_key)
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def key_id(self) -> bytes:
-        return self._key_id
 
     def sign(self, msg: bytes) -> bytes:
         timestamp = int(self.clock())
@@ -227,12 +186,6 @@ class CosignatureV1Signer:
 
     def verifier(self) -> CosignatureV1Verifier:
         return CosignatureV1Verifier(self.name, self.public_key)
-
-    def vkey(self) -> str:
-        return format_verifier_key(self.name, self.sig_type, self.public_key)
-
-    def skey(self) -> str:
-        return format_signer_key(self.name, self.sig_type, self.public_key, self.seed)
 
 
 def parse_cosigner_key(skey: str, clock: Callable[[], int]) -> CosignatureV1Signer:
