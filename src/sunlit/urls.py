@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sunlit.api.api import api
+from sunlit.api.api import api, openapi_document
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/openapi.json", openapi_document),  # before api.urls: it takes this address
     path("api/v1/", api.urls),
     path("console/", include("sunlit.console.urls")),
     path("log/", include("sunlit.record.urls")),

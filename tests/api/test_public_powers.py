@@ -309,3 +309,12 @@ def test_json_carries_chinese_as_written_not_escaped(client: Client, listed: Non
         raw = client.get(url).content
         assert b"\\u" not in raw, url
     assert "农村村民建房审批".encode() in client.get("/api/v1/powers?q=建房").content
+
+
+def test_openapi_document_lists_the_paths_in_readable_chinese(db: None) -> None:
+    from django.test import Client
+
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert "/api/v1/powers" in response.json()["paths"]
+    assert "权力清单" in response.content.decode()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Router
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, django_auth
@@ -42,6 +42,11 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 staff_auth = [TokenAuth(), django_auth]
+
+
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI document with Chinese as written (ninja's own view escapes it as \\uXXXX)."""
+    return JsonResponse(api.get_openapi_schema(), json_dumps_params={"ensure_ascii": False})
 
 
 def _errors(request: HttpRequest, status: int, errors: list[dict[str, Any]]) -> HttpResponse:
@@ -160,8 +165,8 @@ def create_power(request: HttpRequest, payload: s.PowerCreateIn) -> Any:
         if parent is None:
             raise DomainError("主项不存在或不属于该单位", field="main_item")
     content, bases, reason, submit = _content(payload)
-    return 201, services.power_item_create(unit=unit, code=payload.code, parent=parent, content=content,
-                                           legal_bases=bases, reason=reason, author=request.user, submit=submit)
+    return Status(201, services.power_item_create(unit=unit, code=payload.code, parent=parent, content=content,
+                                           legal_bases=bases, reason=reason, author=request.user, submit=submit))
 
 
 @public.post("/powers/{item_id}/versions", auth=staff_auth, tags=["编制与审核"], response={201: s.VersionStateOut}, summary="编制新版本")
@@ -170,8 +175,8 @@ def create_version(request: HttpRequest, item_id: int, payload: s.VersionContent
     if item is None:
         raise NotFound("事项不存在或您无权编辑", field="id")
     content, bases, reason, submit = _content(payload)
-    return 201, services.power_version_draft(item=item, content=content, legal_bases=bases, reason=reason,
-                                             author=request.user, submit=submit)
+    return Status(201, services.power_version_draft(item=item, content=content, legal_bases=bases, reason=reason,
+                                             author=request.user, submit=submit))
 
 
 @public.post("/powers/{item_id}/cancel", auth=staff_auth, tags=["编制与审核"], response={201: s.VersionStateOut}, summary="申请取消事项")
@@ -179,7 +184,7 @@ def cancel_power(request: HttpRequest, item_id: int, payload: s.CancelIn) -> Any
     item = selectors.staff_item(viewer=request.user, item_id=item_id)
     if item is None:
         raise NotFound("事项不存在或您无权编辑", field="id")
-    return 201, services.power_item_cancel(item=item, reason=payload.reason, author=request.user)
+    return Status(201, services.power_item_cancel(item=item, reason=payload.reason, author=request.user))
 
 
 @public.get("/versions/{version_id}", auth=staff_auth, tags=["编制与审核"], response=s.VersionStateOut, summary="版本状态")
