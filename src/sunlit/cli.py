@@ -47,6 +47,8 @@ def run_tests(args: list[str]) -> int:
         tmp = tempfile.mkdtemp(prefix="sunlit-test-")
         env["SUNLIT_DATA_DIR"] = tmp
         env.setdefault("SUNLIT_SECRET_KEY", "test-only-key-not-secret")
+        # Live-server threads must not keep connections open, or the test database cannot be dropped.
+        env["SUNLIT_CONN_MAX_AGE"] = "0"
         print(f"== test suite on {label}", flush=True)
         if _run([py, "-m", "pytest", str(root / "tests"), *args], env=env) != 0:
             return 1
