@@ -91,3 +91,11 @@ def test_verify_page_publishes_the_log_key(db):
     from sunlit.record.selectors import verifier_key
 
     assert verifier_key() in Client().get("/verify/").content.decode()
+
+
+def test_supervision_phone_link_dials_the_first_number(county, editor, reviewer):
+    version = factories.published(county["land"], editor, reviewer, code="XK-009",
+                                  complaint_phone="0797-6213228（县纪委监委：0797-6213002）")
+    page = Client().get(f"/powers/{version.item_id}/").content.decode()
+    assert 'href="tel:0797-6213228"' in page
+    assert "县纪委监委：0797-6213002" in page

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 from sunlit.catalog.rules import format_limit
@@ -9,3 +11,13 @@ register = template.Library()
 def limit(days: int | None, unit: str) -> str:
     """{{ v.statutory_limit|limit:v.statutory_limit_unit }} → '20个工作日', '60日', '即办', '—'."""
     return format_limit(days, unit) or "—"
+
+
+_PHONE = re.compile(r"\+?\d[\d-]{5,}\d")
+
+
+@register.filter
+def tel(text: str) -> str:
+    """The first dialable number in a phone cell ('0797-6213228（县纪委监委：0797-6213002）' → '0797-6213228')."""
+    found = _PHONE.search(text or "")
+    return found.group(0) if found else ""
