@@ -143,7 +143,7 @@ def test_diff_shows_what_a_version_changes(as_editor: Api, as_reviewer: Api) -> 
     diff = ok(as_editor.get(f"/versions/{v2['id']}/diff"))
     assert (diff["from"], diff["to"]) == (1, 2)
     assert {c["field"]: (c["before"], c["after"]) for c in diff["changes"]} == {
-        "name": ("农村村民住宅建设审批", "农村宅基地和村民建房审批"), "promised_limit": (10, 5)}
+        "name": ("农村村民住宅建设审批", "农村宅基地和村民建房审批"), "promised_limit": ("10个工作日", "5个工作日")}
 
 
 # ---------------------------------------------------------------- session and CSRF
@@ -478,3 +478,12 @@ def test_nul_in_a_search_is_refused_naming_the_field(client: Client, url: str, f
     response = client.get(url)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize("header", [{}, {"HTTP_AUTHORIZATION": "Bearer wrong-token"}])
+def test_a_write_without_a_valid_token_is_told_to_log_in(county: Any, header: dict[str, str]) -> None:
+    from django.test import Client
+
+    response = Client().post("/api/v1/powers", data={}, content_type="application/json", **header)
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["field"] == "Authorization"

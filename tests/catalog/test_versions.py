@@ -267,7 +267,7 @@ def test_diff_shows_the_changed_fields_and_nothing_else(county: dict[str, Unit],
     assert set(diff) == {"name", "promised_limit", "legal_bases"}
     assert (diff["name"]["label"], diff["name"]["before"], diff["name"]["after"]) == (
         "事项名称", "农村村民住宅建设审批", "农村宅基地和村民建房审批")
-    assert (diff["promised_limit"]["before"], diff["promised_limit"]["after"]) == (10, 5)
+    assert (diff["promised_limit"]["before"], diff["promised_limit"]["after"]) == ("10个工作日", "5个工作日")
     assert diff["legal_bases"]["label"] == "设定依据"
     assert diff["legal_bases"]["after"] == [*factories.LICENSING_BASIS, ROAD_BASIS]
 
@@ -292,7 +292,7 @@ def test_diff_of_a_first_version_lists_what_it_sets(county: dict[str, Unit], edi
     first = factories.draft(county["land"], editor)
     fields = {c["field"]: c["after"] for c in selectors.version_diff(None, first)}
     assert fields["name"] == "农村村民住宅建设审批"
-    assert fields["statutory_limit"] == 20
+    assert fields["statutory_limit"] == "20个工作日"
     assert (fields["category"], fields["statutory_limit_unit"]) == ("行政许可", "工作日")
     assert fields["legal_bases"] == factories.LICENSING_BASIS
 

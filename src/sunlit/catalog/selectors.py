@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from sunlit.catalog.models import CONTENT_FIELDS, LegalBasis, PowerItem, PowerItemVersion
+from sunlit.catalog.rules import format_limit
 from sunlit.catalog.services import version_snapshot
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official
@@ -120,6 +121,8 @@ def _readable(version: PowerItemVersion) -> dict[str, Any]:
     data = version_snapshot(version)
     for name in ("category", "audience", "exemption", "statutory_limit_unit", "promised_limit_unit"):
         data[name] = getattr(version, f"get_{name}_display")()
+    for kind in ("statutory", "promised"):
+        data[f"{kind}_limit"] = format_limit(getattr(version, f"{kind}_limit"), getattr(version, f"{kind}_limit_unit"))
     data["handling_post"] = version.handling_post.name if version.handling_post else None
     data["responsible_leader"] = str(version.responsible_leader) if version.responsible_leader else None
     return data
