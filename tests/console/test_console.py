@@ -110,3 +110,9 @@ def test_upload_to_a_unit_without_edit_right_is_refused(county, editor):
     page = login(editor).post("/console/import/", {"unit": county["finance"].code, "file": _sheet(rows)})
     assert "请选择您有编制权限的单位" in page.content.decode()
     assert not PowerItem.objects.exists()
+
+
+def test_import_page_tells_a_reviewer_why_there_is_no_unit_to_choose(county, reviewer):
+    page = login(reviewer).get("/console/import/").content.decode()
+    assert "您没有任何单位的编制（承办人）权限" in page
+    assert 'type="file"' not in page
