@@ -12,6 +12,7 @@ import argparse
 import random
 import statistics
 import time
+from collections.abc import Callable
 
 from sunlit.core.tlog.merkle import (
     HASH_SIZE,
@@ -66,46 +67,41 @@ def main() -> None:
             roots[size] = tree.root(size)
         return roots[size]
 
-    print(f"inclusion proofs ({args.samples} random (index, size) with size in [n/2, n]):")
-    gen, ver, both = [], [], []
-    for _ in range(args.samples):
+    def time_proofs(cases: Callable[[], tuple[Callable[[], list[bytes]], Callable[[list[bytes]], bool]]]) -> None:
+        """Time `samples` proofs: each case gives (generate, verify); both are timed apart and together."""
+        gen, ver, both = [], [], []
+        for _ in range(args.samples):
+            generate, verify = cases()
+            t0 = time.perf_counter()
+            proof = generate()
+            t1 = time.perf_counter()
+            ok = verify(proof)
+            t2 = time.perf_counter()
+            assert ok
+            gen.append(t1 - t0)
+            ver.append(t2 - t1)
+            both.append(t2 - t0)
+        report("generate", gen)
+        report("verify", ver)
+        report("generate + verify", both)
+
+    def inclusion_case() -> tuple[Callable[[], list[bytes]], Callable[[list[bytes]], bool]]:
         size = rng.randint(n // 2, n)
         index = rng.randrange(size)
-        r = root(size)
-        lh = tree.leaf_hash(index)
-        t0 = time.perf_counter()
-        proof = tree.inclusion_proof(index, size)
-        t1 = time.perf_counter()
-        ok = verify_inclusion(index, size, lh, proof, r)
-        t2 = time.perf_counter()
-        tg, tv = t1 - t0, t2 - t1
-        assert ok, (index, size)
-        gen.append(tg)
-        ver.append(tv)
-        both.append(tg + tv)
-    report("generate", gen)
-    report("verify", ver)
-    report("generate + verify", both)
+        r, lh = root(size), tree.leaf_hash(index)
+        return (lambda: tree.inclusion_proof(index, size)), (lambda p: verify_inclusion(index, size, lh, p, r))
 
-    print(f"consistency proofs ({args.samples} random size1 < size2 <= n):")
-    gen, ver, both = [], [], []
-    for _ in range(args.samples):
+    def consistency_case() -> tuple[Callable[[], list[bytes]], Callable[[list[bytes]], bool]]:
         size2 = rng.randint(2, n)
         size1 = rng.randint(1, size2 - 1)
         r1, r2 = root(size1), root(size2)
-        t0 = time.perf_counter()
-        proof = tree.consistency_proof(size1, size2)
-        t1 = time.perf_counter()
-        ok = verify_consistency(size1, size2, proof, r1, r2)
-        t2 = time.perf_counter()
-        tg, tv = t1 - t0, t2 - t1
-        assert ok, (size1, size2)
-        gen.append(tg)
-        ver.append(tv)
-        both.append(tg + tv)
-    report("generate", gen)
-    report("verify", ver)
-    report("generate + verify", both)
+        return ((lambda: tree.consistency_proof(size1, size2)),
+                (lambda p: verify_consistency(size1, size2, p, r1, r2)))
+
+    print(f"inclusion proofs ({args.samples} random (index, size) with size in [n/2, n]):")
+    time_proofs(inclusion_case)
+    print(f"consistency proofs ({args.samples} random size1 < size2 <= n):")
+    time_proofs(consistency_case)
 
     # A store that keeps only tiles (tile level k = Merkle level 8k) must hash up to 255 nodes inside a
     # tile for every perfect subtree whose level is not a multiple of 8. The tiles are laid out first,

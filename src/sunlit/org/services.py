@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
@@ -18,22 +19,14 @@ PRINCIPAL_RULE = (
 )
 
 
-def is_principal_on(official: Official, day: dt.date) -> bool:
-    return serving(Appointment.objects.filter(official=official, post__is_principal=True), day).exists()
-
-
 def is_principal_from(official: Official, day: dt.date) -> bool:
     """Principal on `day` or appointed to become one later: a later start must not open a gap."""
-    from django.db.models import Q
-
     appointments = Appointment.objects.filter(official=official, post__is_principal=True)
     return appointments.filter(Q(end__isnull=True) | Q(end__gte=day)).exists()
 
 
-def serving(appointments: Any, day: dt.date) -> Any:
+def serving(appointments: QuerySet[Appointment], day: dt.date) -> QuerySet[Appointment]:
     """Appointments in force on `day`."""
-    from django.db.models import Q
-
     return appointments.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
 
 

@@ -193,16 +193,20 @@ class Signer(Protocol):
     def sign(self, msg: bytes) -> bytes: ...
 
 
+def _check_ed25519_key(name: str, material: bytes, what: str) -> None:
+    if not is_valid_key_name(name):
+        raise NoteError(f"invalid key name {name!r}")
+    if len(material) != 32:
+        raise NoteError(f"an Ed25519 {what} is 32 bytes")
+
+
 class Ed25519Verifier:
     """A verifier of Ed25519 note signatures (type 0x01) over the note text."""
 
     sig_type = SIG_ED25519
 
     def __init__(self, name: str, public_key: bytes) -> None:
-        if not is_valid_key_name(name):
-            raise NoteError(f"invalid key name {name!r}")
-        if len(public_key) != 32:
-            raise NoteError("an Ed25519 public key is 32 bytes")
+        _check_ed25519_key(name, public_key, "public key")
         self._name = name
         self.public_key = public_key
         self._key = Ed25519PublicKey.from_public_bytes(public_key)
@@ -238,10 +242,7 @@ class Ed25519Signer:
     sig_type = SIG_ED25519
 
     def __init__(self, name: str, seed: bytes) -> None:
-        if not is_valid_key_name(name):
-            raise NoteError(f"invalid key name {name!r}")
-        if len(seed) != 32:
-            raise NoteError("an Ed25519 seed is 32 bytes")
+        _check_ed25519_key(name, seed, "seed")
         self._name = name
         self.seed = seed
         self._key = Ed25519PrivateKey.from_private_bytes(seed)
