@@ -14,8 +14,9 @@ from django.db import connections
 
 from sunlit import cli
 from sunlit.catalog.models import PowerItem, PowerItemVersion
+from sunlit.catalog.permissions import EDIT_ROLES
 from sunlit.org.models import Membership, Role
-from sunlit.org.permissions import EDIT_ROLES, has_role
+from sunlit.org.permissions import has_role
 from tests import factories
 from tests.catalog.test_excel import SIMPLE, counts, item, sheet
 

@@ -13,10 +13,10 @@ import pytest
 
 from sunlit.catalog import services as catalog
 from sunlit.catalog.models import ChangeKind
-from sunlit.core.events import record_event
 from sunlit.core.models import Event
 from sunlit.core.visibility import Audience
 from sunlit.record import services
+from sunlit.record.events import record_event
 from sunlit.record.leaf import (
     LeafError,
     as_stored,

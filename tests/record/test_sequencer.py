@@ -9,13 +9,13 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from sunlit.core.events import record_event
 from sunlit.core.models import Event
 from sunlit.core.tlog import merkle
 from sunlit.core.tlog.checkpoint import open_checkpoint
 from sunlit.core.tlog.merkle import MerkleTree, leaf_hash, root_from_leaf_hashes
 from sunlit.core.tlog.note import parse_verifier_key
 from sunlit.record import selectors, sequencer, services, store
+from sunlit.record.events import record_event
 from sunlit.record.leaf import document_matches
 from sunlit.record.models import Checkpoint, LeafQueue, LogDocument, LogHash, LogLeaf, LogState
 from tests import factories

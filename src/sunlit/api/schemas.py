@@ -11,7 +11,7 @@ from pydantic import PlainSerializer, field_validator
 from pydantic_core import PydanticCustomError
 
 from sunlit.catalog.models import Category, LimitUnit
-from sunlit.catalog.rules import format_limit
+from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import Audience, Exemption
 
 LocalDateTime = Annotated[dt.datetime, PlainSerializer(lambda d: timezone.localtime(d).isoformat(), return_type=str)]

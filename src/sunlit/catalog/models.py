@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from sunlit.core import clock
+from sunlit.core.timelimits import LimitUnit
 from sunlit.core.visibility import Visibility, open_q, publishable
 from sunlit.org.models import Official, Post, Unit
 
@@ -42,11 +43,6 @@ INTERNAL_CATEGORIES = frozenset({Category.MAJOR_DECISION, Category.PERSONNEL, Ca
 def requires_legal_basis(category: str) -> bool:
     """External administrative powers must cite a legal basis (职权法定); internal ones need not."""
     return category not in INTERNAL_CATEGORIES
-
-
-class LimitUnit(models.TextChoices):
-    WORKING_DAYS = "working", "工作日"
-    CALENDAR_DAYS = "calendar", "日"
 
 
 class VersionStatus(models.TextChoices):

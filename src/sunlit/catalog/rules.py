@@ -11,7 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sunlit.catalog.models import Category, LimitUnit, requires_legal_basis
+from sunlit.catalog.models import Category, requires_legal_basis
+from sunlit.core.timelimits import LimitUnit
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -97,14 +98,6 @@ def parse_limits_cell(text: Any) -> tuple[Limit | None, Limit | None]:
                 statutory = parse_limit(part)
         return statutory, promised
     return parse_limit(s), None
-
-
-def format_limit(days: int | None, unit: str) -> str:
-    if days is None:
-        return ""
-    if days == 0:
-        return "即办"
-    return f"{days}个工作日" if unit == LimitUnit.WORKING_DAYS else f"{days}日"
 
 
 def _calendar_span(days: int, unit: str, longest: bool) -> float:

@@ -7,11 +7,12 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from sunlit.catalog.models import CONTENT_FIELDS, LegalBasis, PowerItem, PowerItemVersion
-from sunlit.catalog.rules import format_limit
+from sunlit.catalog.permissions import READ_ROLES
 from sunlit.catalog.services import version_snapshot
+from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official
-from sunlit.org.permissions import READ_ROLES, units_for
+from sunlit.org.permissions import units_for
 
 
 def public_powers(*, unit_code: str | None = None, category: str | None = None, q: str | None = None,
@@ -96,7 +97,7 @@ def staff_version(*, viewer: Any, version_id: int) -> PowerItemVersion | None:
 
 def review_queue(*, viewer: Any) -> QuerySet[PowerItemVersion]:
     from sunlit.catalog.models import VersionStatus
-    from sunlit.org.permissions import REVIEW_ROLES
+    from sunlit.catalog.permissions import REVIEW_ROLES
 
     return (PowerItemVersion.objects.filter(status=VersionStatus.SUBMITTED,
                                             item__unit__in=units_for(viewer, REVIEW_ROLES))

@@ -15,13 +15,14 @@ from sunlit.catalog.models import (
     PowerItemVersion,
     VersionStatus,
 )
+from sunlit.catalog.permissions import EDIT_ROLES, REVIEW_ROLES
 from sunlit.catalog.rules import validate_content
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, NotAllowed
-from sunlit.core.events import record_event
 from sunlit.org.models import Unit
-from sunlit.org.permissions import EDIT_ROLES, REVIEW_ROLES, has_role
+from sunlit.org.permissions import has_role
+from sunlit.record.events import record_event
 from sunlit.record.services import enqueue_record_version
 
 OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.SUBMITTED)

@@ -17,10 +17,11 @@ from sunlit.catalog import selectors, services
 from sunlit.catalog.excel import export_powers as run_export
 from sunlit.catalog.excel import import_powers as run_import
 from sunlit.catalog.models import VersionStatus
+from sunlit.catalog.permissions import EDIT_ROLES, READ_ROLES, REVIEW_ROLES
 from sunlit.core import clock
 from sunlit.core.errors import DomainError
 from sunlit.org.models import Unit
-from sunlit.org.permissions import EDIT_ROLES, READ_ROLES, REVIEW_ROLES, has_role, units_for
+from sunlit.org.permissions import has_role, units_for
 from sunlit.org.selectors import principal_violations
 
 

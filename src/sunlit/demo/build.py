@@ -29,9 +29,9 @@ from sunlit.catalog.models import (
     PowerItemVersion,
     VersionStatus,
 )
-from sunlit.catalog.rules import format_limit
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import FixedClock, using_clock
+from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import Audience, public_queryset
 from sunlit.demo.county import org as org_data
 from sunlit.demo.county import powers_build, powers_county, powers_econ, powers_land, powers_local

@@ -7,11 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from sunlit.org.models import Membership, Role, Unit
-
-EDIT_ROLES = (Role.EDITOR, Role.ADMIN)
-REVIEW_ROLES = (Role.REVIEWER, Role.ADMIN)
-READ_ROLES = (Role.EDITOR, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+from sunlit.org.models import Membership, Unit
 
 
 def units_for(user: Any, roles: Iterable[str]) -> QuerySet[Unit]:

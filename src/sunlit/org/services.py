@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import DomainError
-from sunlit.core.events import record_event
 from sunlit.org.models import Appointment, Official, PortfolioArea, Post
+from sunlit.record.events import record_event
 
 PRINCIPAL_RULE = (
     "党政正职不直接分管人事、财务、工程项目建设、大宗物资采购、行政审批、执法等工作（不直接分管制度）"

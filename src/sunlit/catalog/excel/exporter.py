@@ -19,8 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sunlit.catalog.excel.columns import COLUMNS, TEXT_FIELDS, UNIT_COLUMN, Column
 from sunlit.catalog.models import Category, LegalBasis, PowerItem, PowerItemVersion
-from sunlit.catalog.rules import format_legal_bases, format_limit
+from sunlit.catalog.rules import format_legal_bases
 from sunlit.core import clock
+from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import Audience, Exemption
 from sunlit.org.models import Unit
 

@@ -16,11 +16,12 @@ from sunlit.catalog.excel.columns import IDENTITY_KEYS
 from sunlit.catalog.excel.parse import ParsedRow, parse_row
 from sunlit.catalog.excel.reader import Header, SheetRow, find_header, group_blocks, load_book, read_rows
 from sunlit.catalog.models import PowerItem, PowerItemVersion
+from sunlit.catalog.permissions import EDIT_ROLES
 from sunlit.catalog.rules import normalize, parse_legal_bases
 from sunlit.core.errors import DomainError, NotAllowed
-from sunlit.core.events import record_event
 from sunlit.org.models import Membership, Role, Unit
-from sunlit.org.permissions import EDIT_ROLES, has_role
+from sunlit.org.permissions import has_role
+from sunlit.record.events import record_event
 
 IMPORTER_USERNAME = "importer"
 CODE_MAX_LENGTH = PowerItem._meta.get_field("code").max_length or 64

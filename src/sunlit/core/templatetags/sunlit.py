@@ -2,7 +2,7 @@ import re
 
 from django import template
 
-from sunlit.catalog.rules import format_limit
+from sunlit.core.timelimits import format_limit
 
 register = template.Library()
 

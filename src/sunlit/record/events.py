@@ -1,7 +1,8 @@
 """Record events. Every service that changes state calls `record_event` in its transaction.
 
-The event's leaf is queued for the transparency log in the same transaction (sunlit.record), so a
-rolled-back change leaves neither an event nor a leaf.
+The event row (sunlit.core.models.Event) is written and its sealed leaf queued for the transparency log
+in the same transaction, so a rolled-back change leaves neither an event nor a leaf. This sits in
+`record`, above `core`, so that `core` imports no app; domain services (org, catalog, …) call it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.db import models, transaction
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.models import Event
+from sunlit.record.services import enqueue_event
 
 
 def record_event(
@@ -25,8 +27,6 @@ def record_event(
     note: str = "",
     clock: Clock | None = None,
 ) -> Event:
-    from sunlit.record.services import enqueue_event
-
     with transaction.atomic(savepoint=False):
         event = Event.objects.create(
             at=clock_mod.now(clock),
