@@ -8,12 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sunlit.catalog.models import Category, LimitUnit
+from sunlit.catalog.models import Category
 from sunlit.catalog.rules import (
     FieldError,
     Limit,
     format_legal_bases,
-    format_limit,
     parse_category,
     parse_legal_bases,
     parse_limit,
@@ -21,6 +20,7 @@ from sunlit.catalog.rules import (
     promised_exceeds_statutory,
     validate_content,
 )
+from sunlit.core.timelimits import LimitUnit, format_limit
 
 WORKING, CALENDAR = LimitUnit.WORKING_DAYS, LimitUnit.CALENDAR_DAYS
 
