@@ -74,7 +74,7 @@ def working_list(unit: Any, author: Any) -> list[PowerItem]:
 
 
 def snapshot(item: PowerItem) -> dict[str, Any]:
-    data = services.version_snapshot(item.versions.order_by("-number").first())  # type: ignore[arg-type]
+    data = item.versions.order_by("-number").first().snapshot()  # type: ignore[union-attr]
     for name in FK_FIELDS:
         data.pop(name)
     return data

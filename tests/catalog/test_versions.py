@@ -180,7 +180,7 @@ def test_cancellation_takes_the_item_off_the_list_and_keeps_its_history(
     versions = list(item.versions.order_by("number"))
     assert [(v.number, v.change_kind, v.status) for v in versions] == [
         (1, ChangeKind.CREATE, VersionStatus.APPROVED), (2, ChangeKind.CANCEL, VersionStatus.APPROVED)]
-    assert services.version_snapshot(versions[1]) == services.version_snapshot(versions[0])
+    assert versions[1].snapshot() == versions[0].snapshot()
     assert versions[1].reason == "职能划转"
 
 

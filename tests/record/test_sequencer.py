@@ -41,8 +41,9 @@ def test_events_recorded_by_a_service_become_leaves_after_one_run_in_order(
     assert not LeafQueue.objects.exists()
     for index, event in ((0, events[0]), (1, events[1]), (3, events[2])):
         entry = bytes(LogLeaf.objects.get(index=index).data)
-        assert json.loads(entry)["id"] == event.pk
-        assert document_matches(entry, bytes(LogDocument.objects.get(index=index).data))
+        document = bytes(LogDocument.objects.get(index=index).data)
+        assert json.loads(document)["id"] == event.pk
+        assert document_matches(entry, document)
     assert LogDocument.objects.count() == 3  # the public record is its own entry
 
 

@@ -170,6 +170,27 @@ class PowerItemVersion(Visibility):
     def __str__(self) -> str:
         return f"{self.name}（第{self.number}版）"
 
+    def snapshot(self) -> dict[str, Any]:
+        """The content as plain values (references as ids): for events, diffs, exports and the log."""
+        data: dict[str, Any] = {}
+        for name in CONTENT_FIELDS:
+            field = self._meta.get_field(name)
+            data[name] = getattr(self, field.attname)  # type: ignore[union-attr]
+        data["legal_bases"] = [
+            {"law": b.law, "article": b.article, "excerpt": b.excerpt} for b in self.legal_bases.all()
+        ]
+        return data
+
+    def record_header(self) -> dict[str, Any]:
+        """What this version is, as the log names a published record: item, unit, number, kind of change."""
+        item, unit = self.item, self.item.unit
+        return {
+            "item": {"id": item.pk, "code": item.code, "parent": item.parent_id},
+            "unit": {"id": unit.pk, "code": unit.code, "name": unit.name},
+            "number": self.number,
+            "change_kind": self.change_kind,
+        }
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             fields = kwargs.get("update_fields")

@@ -6,12 +6,11 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from sunlit.catalog.models import CONTENT_FIELDS, LegalBasis, PowerItem, PowerItemVersion
-from sunlit.catalog.permissions import READ_ROLES
-from sunlit.catalog.services import version_snapshot
+from sunlit.catalog.models import CONTENT_FIELDS, LegalBasis, PowerItem, PowerItemVersion, VersionStatus
+from sunlit.catalog.permissions import READ_ROLES, REVIEW_ROLES
 from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import public_queryset
-from sunlit.org.models import Official
+from sunlit.org.models import Official, Post
 from sunlit.org.permissions import units_for
 
 
@@ -71,6 +70,16 @@ def public_power_history(item: PowerItem) -> QuerySet[PowerItemVersion]:
     )
 
 
+def public_snapshot(version: PowerItemVersion) -> dict[str, Any]:
+    """A public version's content as the public query path shows it: its handling post and responsible
+    leader only when they are public too (else null). What a public log entry holds."""
+    data = version.snapshot()
+    for key, model in (("handling_post", Post), ("responsible_leader", Official)):
+        if data[key] is not None and not public_queryset(model).filter(pk=data[key]).exists():
+            data[key] = None
+    return data
+
+
 def staff_powers(*, viewer: Any, unit_code: str | None = None, q: str | None = None,
                  status: str | None = None) -> QuerySet[PowerItem]:
     """Items of the units the viewer works in, whatever their state."""
@@ -96,9 +105,6 @@ def staff_version(*, viewer: Any, version_id: int) -> PowerItemVersion | None:
 
 
 def review_queue(*, viewer: Any) -> QuerySet[PowerItemVersion]:
-    from sunlit.catalog.models import VersionStatus
-    from sunlit.catalog.permissions import REVIEW_ROLES
-
     return (PowerItemVersion.objects.filter(status=VersionStatus.SUBMITTED,
                                             item__unit__in=units_for(viewer, REVIEW_ROLES))
             .select_related("item__unit", "author").order_by("submitted_at", "id"))
@@ -119,7 +125,7 @@ def version_diff(old: PowerItemVersion | None, new: PowerItemVersion) -> list[di
 
 
 def _readable(version: PowerItemVersion) -> dict[str, Any]:
-    data = version_snapshot(version)
+    data = version.snapshot()
     for name in ("category", "audience", "exemption", "statutory_limit_unit", "promised_limit_unit"):
         data[name] = getattr(version, f"get_{name}_display")()
     for kind in ("statutory", "promised"):

@@ -17,13 +17,15 @@ from sunlit.catalog.models import (
 )
 from sunlit.catalog.permissions import EDIT_ROLES, REVIEW_ROLES
 from sunlit.catalog.rules import validate_content
+from sunlit.catalog.selectors import public_snapshot
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, NotAllowed
-from sunlit.org.models import Unit
+from sunlit.core.visibility import public_queryset
+from sunlit.org.models import Official, Post, Unit
 from sunlit.org.permissions import has_role
 from sunlit.record.events import record_event
-from sunlit.record.services import enqueue_record_version
+from sunlit.record.services import publish_record
 
 OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.SUBMITTED)
 
@@ -34,18 +36,6 @@ class ContentInvalid(DomainError):
     def __init__(self, errors: list[Any]) -> None:
         super().__init__(errors[0].message, errors[0].field)
         self.errors = errors
-
-
-def version_snapshot(version: PowerItemVersion) -> dict[str, Any]:
-    """A version's content as plain values: for events, diffs, exports and the API."""
-    data: dict[str, Any] = {}
-    for name in CONTENT_FIELDS:
-        field = PowerItemVersion._meta.get_field(name)
-        data[name] = getattr(version, field.attname)  # type: ignore[union-attr]
-    data["legal_bases"] = [
-        {"law": b.law, "article": b.article, "excerpt": b.excerpt} for b in version.legal_bases.all()
-    ]
-    return data
 
 
 def _require(user: Any, unit: Unit, roles: Any, what: str) -> None:
@@ -88,14 +78,12 @@ def _write_version(
         for i, b in enumerate(legal_bases)
     )
     record_event(actor=author, action=f"catalog.version.{'submit' if submit else 'draft'}", obj=version,
-                 after={"item": item.pk, "number": number, "kind": kind, "content": version_snapshot(version)},
+                 after={"item": item.pk, "number": number, "kind": kind, "content": version.snapshot()},
                  note=reason, clock=clock)
     return version
 
 
 def _check_references(unit: Unit, cleaned: dict[str, Any]) -> None:
-    from sunlit.org.models import Official, Post
-
     post_id = cleaned.get("handling_post_id")
     if post_id is not None and not Post.objects.filter(pk=post_id, unit__path__startswith=unit.path).exists():
         raise DomainError("承办岗位不存在或不属于本单位", field="handling_post")
@@ -151,7 +139,7 @@ def power_item_cancel(*, item: PowerItem, reason: str, author: Any, clock: Clock
     _refuse_if_open(item)
     if item.published_version is None:
         raise Conflict("该事项尚未发布，无需取消", field="item")
-    content = version_snapshot(item.published_version)
+    content = item.published_version.snapshot()
     bases = content.pop("legal_bases")
     return _write_version(item=item, kind=ChangeKind.CANCEL, content=content, legal_bases=bases,
                           reason=reason, author=author, submit=True, clock=clock)
@@ -201,11 +189,21 @@ def power_version_approve(
     else:
         item.published_version = version
     item.save(update_fields=["published_version", "is_cancelled"])
-    enqueue_record_version(version, clock=clock)
+    if version.change_kind != ChangeKind.CANCEL:
+        _publish(version, clock)
     record_event(actor=reviewer, action="catalog.version.approve", obj=version, before=before,
                  after={"published_version": item.published_version_id, "is_cancelled": item.is_cancelled},
                  note=version.review_comment, clock=clock)
     return version
+
+
+def _publish(version: PowerItemVersion, clock: Clock | None) -> None:
+    """Put the version that just became the published one into the log: in clear when the public query
+    path admits it (showing only what that path shows), sealed otherwise."""
+    public = public_queryset(PowerItemVersion).filter(pk=version.pk).exists()
+    content = public_snapshot(version) if public else version.snapshot()
+    publish_record(obj=version, header=version.record_header(), content=content, public=public,
+                   at=version.reviewed_at, clock=clock)
 
 
 @transaction.atomic

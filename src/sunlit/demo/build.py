@@ -430,7 +430,7 @@ class _Builder:
         item.refresh_from_db()
         current = item.published_version
         assert current is not None
-        content = services.version_snapshot(current)
+        content = current.snapshot()
         bases = content.pop("legal_bases") + [basis(k) for k in legal_bases_add]
         content.update(changes)
         editor, _ = self._staff_for(self.defs[unit_code])

@@ -2,20 +2,21 @@
 
 Every log entry is the *canonical JSON* of an object: UTF-8, keys sorted by code point, no
 whitespace (separators ``,`` and ``:``), non-ASCII characters written as themselves, no NaN or
-infinity. Every entry carries ``"schema": 1`` and a ``"type"``:
+infinity. Every entry carries ``"schema"`` (2 since leaves stopped showing sealed headers; older
+leaves keep 1) and a ``"type"``:
 
-* ``"record"`` — a published record version. When it is public (audience 公开, no exemption) and its
-  canonical JSON fits in an entry (at most 65,535 bytes), the entry *is* the record's document.
-* ``"event"`` — an event (who did what, when, before, after). Events may hold data that is not public,
-  and the entry bundles are public, so an event enters *sealed*: its entry is the event's public
-  header (id, time, action, object) plus the SHA-256 of its full document, which also holds a random
-  salt so that the digest reveals nothing that can be guessed. The document is kept in
-  :class:`~sunlit.record.models.LogDocument` for auditors.
-* A record that is not public, or whose document is larger than an entry may be, enters the same way:
-  its header plus ``"document": {"sha256", "size", "salted"}``.
+* ``"record"`` — a published record. When it is public (the single public query path admits it) and
+  its canonical JSON fits in an entry (at most 65,535 bytes), the entry *is* the record's document,
+  and it holds only what the public query path shows.
+* ``"event"`` — an event (who did what, when, before, after). Events may hold data that is not
+  public, and the entry bundles are public, so an event always enters *sealed*.
 
-So the entry is always either the document itself, or the document's header with its body replaced
-by the document's digest. Anyone holding the document can rebuild the entry byte for byte.
+A sealed entry shows its type, its time and the SHA-256 of the full document, nothing more:
+``{"at", "document": {"salted": true, "sha256", "size"}, "schema", "type"}``; the document holds a
+random salt so that the digest reveals nothing that can be guessed, and is kept in
+:class:`~sunlit.record.models.LogDocument` for auditors. A public record too large for an entry
+enters as its (public) header plus an unsalted digest. Anyone holding the document can rebuild the
+entry byte for byte.
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ from django.utils.functional import Promise
 
 from sunlit.core.tlog.tiles import MAX_ENTRY_SIZE
 
-SCHEMA = 1
+SCHEMA = 2
 LOG_TIMEZONE = ZoneInfo("Asia/Shanghai")
 """Datetimes in entries are written in this zone, whatever the server's settings say."""
 
 EVENT = "event"
 RECORD = "record"
+SEALED_HEADER = ("type", "at")
+"""The only header members a sealed entry shows."""
 
 
 class LeafError(ValueError):
@@ -129,8 +132,9 @@ class Leaf:
 def make_leaf(kind: str, ref: int | None, header: dict[str, Any], body: dict[str, Any], *, public: bool) -> Leaf:
     """The leaf of a document made of ``header`` and ``body``.
 
-    Public and small enough: the entry is the document. Otherwise the entry is the header plus the
-    document's digest; a document that is not public gets a random 32-byte salt first.
+    Public and small enough: the entry is the document. Public but too large: the header plus the
+    document's digest. Not public: the document gets a random 32-byte salt, and the entry shows only
+    the header's type and time (:data:`SEALED_HEADER`) beside the digest.
     """
     if set(header) & set(body):
         raise LeafError(f"header and body share keys: {sorted(set(header) & set(body))}")
@@ -139,10 +143,12 @@ def make_leaf(kind: str, ref: int | None, header: dict[str, Any], body: dict[str
         document = canonical_json({**head, **body})
         if len(document) <= MAX_ENTRY_SIZE:
             return Leaf(kind=kind, ref=ref, data=document)
+        shown = head
     else:
         document = canonical_json({**head, **body, "salt": secrets.token_hex(32)})
+        shown = {"schema": SCHEMA, **{k: head[k] for k in SEALED_HEADER if k in head}}
     digest = {"sha256": hashlib.sha256(document).hexdigest(), "size": len(document), "salted": not public}
-    entry = canonical_json({**head, "document": digest})
+    entry = canonical_json({**shown, "document": digest})
     if len(entry) > MAX_ENTRY_SIZE:
         raise LeafError(f"the header alone is {len(entry)} bytes, above the entry limit")
     return Leaf(kind=kind, ref=ref, data=entry, document=document, public=public)
@@ -168,7 +174,11 @@ def event_leaf(event: Any) -> Leaf:
 
 
 def record_leaf(kind: str, ref: int, header: dict[str, Any], content: dict[str, Any], *, public: bool) -> Leaf:
-    """The leaf of a published record: ``{"type": "record", "kind": …, header…, "content": {…}}``."""
+    """The leaf of a published record: ``{"type": "record", "kind": …, header…, "content": {…}}``.
+
+    ``header`` names the record (its ``id`` and publication time ``at`` among it); when ``public``,
+    both header and content must hold only what the public query path shows.
+    """
     return make_leaf(kind, ref, {"type": RECORD, "kind": kind, **header}, {"content": content}, public=public)
 
 

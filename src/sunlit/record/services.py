@@ -7,10 +7,11 @@ the change it records, so the leaf exists if and only if the change was committe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
@@ -53,39 +54,21 @@ def enqueue_event(event: Any, *, clock: Clock | None = None) -> Leaf:
     return lf
 
 
-def record_version_leaf(version: Any) -> Leaf | None:
-    """The leaf of an approved power item version that became the published one; None otherwise.
+def publish_record(
+    *, obj: models.Model, header: dict[str, Any], content: dict[str, Any], public: bool,
+    at: dt.datetime | None = None, clock: Clock | None = None,
+) -> Leaf:
+    """Queue the leaf of a record that was just published, in the caller's transaction.
 
-    Its document: the version's content (catalog.services.version_snapshot) with the item, unit, number
-    and approval time. Public (the single public path admits it) → the entry is the document; otherwise
-    sealed.
+    The one entry point for every domain: it builds `header` (what the record is) and `content` (its
+    snapshot) and decides `public` through the single public query path; when public, both must hold
+    only what that path shows. The log adds the record's kind, id and publication time (`at`, the
+    clock's now by default). A record that is not public enters sealed (docs/tlog.md, Leaf form).
     """
-    from sunlit.catalog.models import ChangeKind, PowerItemVersion, VersionStatus
-    from sunlit.catalog.services import version_snapshot
-    from sunlit.core.visibility import public_queryset
-
-    if version.status != VersionStatus.APPROVED or version.change_kind == ChangeKind.CANCEL:
-        return None
-    item, unit = version.item, version.item.unit
-    header = {
-        "id": version.pk,
-        "item": {"id": item.pk, "code": item.code, "parent": item.parent_id},
-        "unit": {"id": unit.pk, "code": unit.code, "name": unit.name},
-        "number": version.number,
-        "change_kind": version.change_kind,
-        "approved_at": version.reviewed_at,
-    }
-    public = public_queryset(PowerItemVersion).filter(pk=version.pk).exists()
-    return leaf_mod.record_leaf(
-        version._meta.label_lower, version.pk, header, version_snapshot(version), public=public
-    )
-
-
-def enqueue_record_version(version: Any, *, clock: Clock | None = None) -> Leaf | None:
-    """Queue the leaf of a version that was just published (call it after the item points to it)."""
-    lf = record_version_leaf(version)
-    if lf is not None:
-        enqueue([lf], clock=clock)
+    kind = obj._meta.label_lower
+    head = {"id": obj.pk, "at": at or clock_mod.now(clock), **header}
+    lf = leaf_mod.record_leaf(kind, obj.pk, head, content, public=public)
+    enqueue([lf], clock=clock)
     return lf
 
 

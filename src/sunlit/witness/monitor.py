@@ -45,7 +45,7 @@ from sunlit.core.tlog.tiles import (
     split_tile,
     tile_for_size,
 )
-from sunlit.witness import client
+from sunlit.witness import client, services
 from sunlit.witness.models import WitnessedLog
 
 OK = "ok"
@@ -242,8 +242,6 @@ class DbState:
         return Kept(origin, row.size, row.root_hash, row.checkpoint)
 
     def save(self, kept: Kept | None, new: Checkpoint, signed: str) -> None:
-        from sunlit.witness import services
-
         def check(size: int, root: bytes) -> None:
             if kept is None and size == 0:
                 return

@@ -10,3 +10,5 @@
 
 See docs/tlog.md.
 """
+
+from sunlit.core.tlog import checkpoint as _checkpoint  # noqa: E402,F401  (registers key type 0x04)

@@ -29,6 +29,7 @@ from sunlit.core.tlog.merkle import HASH_SIZE
 from sunlit.core.tlog.note import (
     SIG_COSIGNATURE_V1,
     SIG_ED25519,
+    VERIFIER_TYPES,
     Ed25519Signer,
     Ed25519Verifier,
     Note,
@@ -166,6 +167,9 @@ class CosignatureV1Verifier(Ed25519Verifier):
         if sig_type != SIG_ED25519 or kid != key_id(name, sig_type, public_key):
             raise NoteError("not a valid Ed25519 (0x01) verifier key")
         return cls(name, public_key)
+
+
+VERIFIER_TYPES[SIG_COSIGNATURE_V1] = CosignatureV1Verifier
 
 
 class CosignatureV1Signer(Ed25519Signer):

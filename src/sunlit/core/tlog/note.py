@@ -20,7 +20,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -300,18 +300,20 @@ def split_key(text: str) -> tuple[str, bytes, int, bytes]:
     return name, bytes.fromhex(hex_id), raw[0], raw[1:]
 
 
+VERIFIER_TYPES: dict[int, Callable[[str, bytes], Verifier]] = {SIG_ED25519: Ed25519Verifier}
+"""Key types a verifier key string may have, by signature type; :mod:`.checkpoint` adds cosignature/v1
+(0x04). The package imports both modules, so every type is known wherever a key is parsed."""
+
+
 def parse_verifier_key(vkey: str) -> Verifier:
     """A verifier from its key string. Types: 0x01 (Ed25519) and 0x04 (Ed25519 cosignature/v1)."""
     name, kid, sig_type, public_key = split_key(vkey.strip())
     if kid != key_id(name, sig_type, public_key):
         raise NoteError(f"key ID {kid.hex()} does not match the key")
-    if sig_type == SIG_ED25519:
-        return Ed25519Verifier(name, public_key)
-    if sig_type == SIG_COSIGNATURE_V1:
-        from sunlit.core.tlog.checkpoint import CosignatureV1Verifier
-
-        return CosignatureV1Verifier(name, public_key)
-    raise NoteError(f"unsupported signature type 0x{sig_type:02x}")
+    make = VERIFIER_TYPES.get(sig_type)
+    if make is None:
+        raise NoteError(f"unsupported signature type 0x{sig_type:02x}")
+    return make(name, public_key)
 
 
 def parse_signer_key(skey: str) -> Ed25519Signer:
