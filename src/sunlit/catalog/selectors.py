@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from sunlit.catalog.models import CONTENT_FIELDS, LegalBasis, PowerItem, PowerItemVersion, VersionStatus
 from sunlit.catalog.permissions import READ_ROLES, REVIEW_ROLES
+from sunlit.core.errors import DomainError
 from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import public_queryset
-from sunlit.org.models import Official, Post
+from sunlit.org.models import Official, Post, Unit
 from sunlit.org.permissions import units_for
+from sunlit.record.selectors import record_leaf_indexes
 
 
 def public_powers(*, unit_code: str | None = None, category: str | None = None, q: str | None = None,
@@ -80,6 +83,14 @@ def public_snapshot(version: PowerItemVersion) -> dict[str, Any]:
     return data
 
 
+def public_history_with_leaves(item: PowerItem) -> list[tuple[PowerItemVersion, int | None]]:
+    """The approved versions of a public item, newest first, each with the index of its leaf in the log
+    (None while the sequencer has not appended it yet): what the portal links proofs from."""
+    history = list(public_power_history(item))
+    leaves = record_leaf_indexes(history)
+    return [(version, leaves.get(version.pk)) for version in history]
+
+
 def staff_powers(*, viewer: Any, unit_code: str | None = None, q: str | None = None,
                  status: str | None = None) -> QuerySet[PowerItem]:
     """Items of the units the viewer works in, whatever their state."""
@@ -99,6 +110,29 @@ def staff_item(*, viewer: Any, item_id: int) -> PowerItem | None:
         "unit", "published_version").first()
 
 
+def staff_unit(*, viewer: Any, code: str | None, roles: Iterable[str] = READ_ROLES) -> Unit | None:
+    """The unit `code` if the viewer holds one of `roles` there (or above it); None otherwise."""
+    return units_for(viewer, roles).filter(code=code).first() if code else None
+
+
+def unit_named(code: str) -> Unit:
+    """The unit a request names by code (units are public); refused, naming the field, when there is
+    none. Whether the viewer may edit it is the service's check (power_item_create)."""
+    unit = public_queryset(Unit).filter(code=code).first()
+    if unit is None:
+        raise DomainError(f"单位{code}不存在", field="unit")
+    return unit
+
+
+def main_item_to_attach(*, viewer: Any, item_id: int) -> PowerItem:
+    """The main item (主项) a new sub-item names, if the viewer may see it; that it belongs to the same
+    unit is the service's rule (power_item_create)."""
+    item = staff_item(viewer=viewer, item_id=item_id)
+    if item is None:
+        raise DomainError("主项不存在或您无权查看", field="main_item")
+    return item
+
+
 def staff_version(*, viewer: Any, version_id: int) -> PowerItemVersion | None:
     return PowerItemVersion.objects.filter(
         item__unit__in=units_for(viewer, READ_ROLES), pk=version_id).select_related("item__unit").first()
@@ -108,6 +142,11 @@ def review_queue(*, viewer: Any) -> QuerySet[PowerItemVersion]:
     return (PowerItemVersion.objects.filter(status=VersionStatus.SUBMITTED,
                                             item__unit__in=units_for(viewer, REVIEW_ROLES))
             .select_related("item__unit", "author").order_by("submitted_at", "id"))
+
+
+def previous_version(version: PowerItemVersion) -> PowerItemVersion | None:
+    """The version a diff compares `version` with by default: the one numbered just before it."""
+    return version.item.versions.filter(number__lt=version.number).order_by("-number").first()
 
 
 def version_diff(old: PowerItemVersion | None, new: PowerItemVersion) -> list[dict[str, Any]]:

@@ -105,7 +105,7 @@ def power_item_create(
     if PowerItem.objects.filter(unit=unit, code=code).exists():
         raise Conflict(f"事项编码{code}在{unit.name}已存在", field="code")
     if parent is not None and parent.unit_id != unit.pk:
-        raise DomainError("主项必须属于同一单位", field="parent")
+        raise DomainError("主项必须属于同一单位", field="main_item")
     item = PowerItem.objects.create(unit=unit, code=code, parent=parent, created_at=clock_mod.now(clock))
     return _write_version(item=item, kind=ChangeKind.CREATE, content=content, legal_bases=legal_bases,
                           reason=reason, author=author, submit=submit, clock=clock)

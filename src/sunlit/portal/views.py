@@ -10,7 +10,7 @@ from sunlit.catalog import selectors
 from sunlit.catalog.models import Category
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official, Unit
-from sunlit.record.selectors import latest_checkpoint, record_leaf_indexes, verifier_key
+from sunlit.record.selectors import latest_checkpoint, verifier_key
 
 PAGE_SIZE = 20
 
@@ -39,12 +39,8 @@ def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.public_power(item_id)
     if item is None:
         raise Http404("事项不存在或未公开")
-    history = list(selectors.public_power_history(item))
-    leaves = record_leaf_indexes(history)
-    for version in history:
-        version.leaf_index = leaves.get(version.pk)  # type: ignore[attr-defined]
     return render(request, "portal/power_detail.html", {
-        "item": item, "v": item.published_version, "history": history,
+        "item": item, "v": item.published_version, "history": selectors.public_history_with_leaves(item),
         "sub_items": selectors.public_powers().filter(parent=item),
     })
 

@@ -1,0 +1,143 @@
+"""清权: the public power list (no login) and its editing and review (token or console session).
+
+One router, because a path may carry a public GET and a staff POST. Handlers parse, call one selector
+or service, and shape; the rules (who may, what is valid) live in catalog.selectors and services.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from sunlit.api import schemas as s
+from sunlit.api.auth import staff_auth
+from sunlit.catalog import selectors, services
+from sunlit.catalog.models import Category, PowerItem, PowerItemVersion
+from sunlit.core.errors import DomainError, NotFound
+
+router = Router(tags=["公开数据"])
+STAFF = ["编制与审核"]
+
+
+def _not_public(what: str) -> NotFound:
+    return NotFound(f"{what}不存在或未公开", field="id")
+
+
+class PowerFilters(s.InputSchema):
+    unit: str | None = s.Field(None, max_length=32)
+    category: Category | None = None
+    q: str | None = s.Field(None, max_length=100)
+    include_sub_units: bool = False
+    page: int = s.Field(1, ge=1, le=100000)
+    page_size: int = s.Field(20, ge=1, le=100)
+
+
+@router.get("/powers", response=s.PowerPageOut, summary="权力清单：检索与分页")
+def list_powers(request: HttpRequest, filters: Query[PowerFilters]) -> Any:
+    items = selectors.public_powers(unit_code=filters.unit, category=filters.category, q=filters.q,
+                                    include_sub_units=filters.include_sub_units)
+    start = (filters.page - 1) * filters.page_size
+    return {"count": items.count(), "page": filters.page, "page_size": filters.page_size,
+            "items": selectors.page_of(items, start, filters.page_size)}
+
+
+@router.get("/powers/{item_id}", response=s.PowerDetailOut, summary="事项详情（现行版本）")
+def get_power(request: HttpRequest, item_id: int) -> Any:
+    item = selectors.public_power(item_id)
+    if item is None:
+        raise _not_public("事项")
+    return item
+
+
+@router.get("/powers/{item_id}/history", response=list[s.VersionContentOut], summary="已批准的历史版本")
+def power_history(request: HttpRequest, item_id: int) -> Any:
+    item = selectors.public_power(item_id)
+    if item is None:
+        raise _not_public("事项")
+    return selectors.public_power_history(item)
+
+
+def _content(payload: s.VersionContentIn) -> tuple[dict[str, Any], list[dict[str, str]], str, bool]:
+    data = payload.dict()
+    bases = data.pop("legal_bases")
+    reason, submit = data.pop("reason"), data.pop("submit")
+    for extra in ("unit", "code", "main_item"):
+        data.pop(extra, None)
+    return data, bases, reason, submit
+
+
+def _staff_item(request: HttpRequest, item_id: int) -> PowerItem:
+    item = selectors.staff_item(viewer=request.user, item_id=item_id)
+    if item is None:
+        raise NotFound("事项不存在或您无权查看", field="id")
+    return item
+
+
+def _staff_version(request: HttpRequest, version_id: int, field: str = "id") -> PowerItemVersion:
+    version = selectors.staff_version(viewer=request.user, version_id=version_id)
+    if version is None:
+        raise NotFound("版本不存在或您无权查看", field=field)
+    return version
+
+
+@router.post("/powers", auth=staff_auth, tags=STAFF, response={201: s.VersionStateOut}, summary="新增事项（首个版本）")
+def create_power(request: HttpRequest, payload: s.PowerCreateIn) -> Any:
+    unit = selectors.unit_named(payload.unit)
+    parent = None if payload.main_item is None else selectors.main_item_to_attach(
+        viewer=request.user, item_id=payload.main_item)
+    content, bases, reason, submit = _content(payload)
+    return Status(201, services.power_item_create(unit=unit, code=payload.code, parent=parent, content=content,
+                                                  legal_bases=bases, reason=reason, author=request.user,
+                                                  submit=submit))
+
+
+@router.post("/powers/{item_id}/versions", auth=staff_auth, tags=STAFF, response={201: s.VersionStateOut}, summary="编制新版本")
+def create_version(request: HttpRequest, item_id: int, payload: s.VersionContentIn) -> Any:
+    content, bases, reason, submit = _content(payload)
+    return Status(201, services.power_version_draft(item=_staff_item(request, item_id), content=content,
+                                                    legal_bases=bases, reason=reason, author=request.user,
+                                                    submit=submit))
+
+
+@router.post("/powers/{item_id}/cancel", auth=staff_auth, tags=STAFF, response={201: s.VersionStateOut}, summary="申请取消事项")
+def cancel_power(request: HttpRequest, item_id: int, payload: s.CancelIn) -> Any:
+    return Status(201, services.power_item_cancel(item=_staff_item(request, item_id), reason=payload.reason,
+                                                  author=request.user))
+
+
+@router.get("/versions/{version_id}", auth=staff_auth, tags=STAFF, response=s.VersionStateOut, summary="版本状态")
+def get_version(request: HttpRequest, version_id: int) -> Any:
+    return _staff_version(request, version_id)
+
+
+@router.post("/versions/{version_id}/submit", auth=staff_auth, tags=STAFF, response=s.VersionStateOut, summary="提交审核")
+def submit_version(request: HttpRequest, version_id: int) -> Any:
+    return services.power_version_submit(version=_staff_version(request, version_id), actor=request.user)
+
+
+@router.post("/versions/{version_id}/approve", auth=staff_auth, tags=STAFF, response=s.VersionStateOut, summary="批准")
+def approve_version(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> Any:
+    return services.power_version_approve(version=_staff_version(request, version_id), reviewer=request.user,
+                                          comment=payload.comment)
+
+
+@router.post("/versions/{version_id}/reject", auth=staff_auth, tags=STAFF, response=s.VersionStateOut, summary="退回")
+def reject_version(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> Any:
+    return services.power_version_reject(version=_staff_version(request, version_id), reviewer=request.user,
+                                         comment=payload.comment)
+
+
+@router.get("/versions/{version_id}/diff", auth=staff_auth, tags=STAFF, summary="与上一版本或指定版本的差异")
+def diff_version(request: HttpRequest, version_id: int, against: int | None = None) -> Any:
+    version = _staff_version(request, version_id)
+    if against is None:
+        old = selectors.previous_version(version)
+    else:
+        old = _staff_version(request, against, field="against")
+        if old.item_id != version.item_id:
+            raise DomainError("只能比较同一事项的版本", field="against")
+    return json.loads(json.dumps({"from": old.number if old else None, "to": version.number,
+                                  "changes": selectors.version_diff(old, version)}, default=str))
