@@ -1,9 +1,23 @@
-"""Who may do what on the power list: the roles (held per unit, org.permissions) that grant each right."""
+"""Who may do what on the power list: the roles (codes of org.models.Role, held per unit and reaching the
+units below, see org.permissions) that grant each right. These sets are the catalog's; org knows none."""
 
 from __future__ import annotations
 
-from sunlit.org.models import Role
+from typing import Any
 
-EDIT_ROLES = (Role.EDITOR, Role.ADMIN)
-REVIEW_ROLES = (Role.REVIEWER, Role.ADMIN)
-READ_ROLES = (Role.EDITOR, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+from sunlit.org.models import Role, Unit
+from sunlit.org.permissions import has_role
+
+EDIT_ROLES: tuple[str, ...] = (Role.EDITOR, Role.ADMIN)
+REVIEW_ROLES: tuple[str, ...] = (Role.REVIEWER, Role.ADMIN)
+READ_ROLES: tuple[str, ...] = (Role.EDITOR, Role.REVIEWER, Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_edit(user: Any, unit: Unit) -> bool:
+    """Whether `user` may draft, submit and cancel items of `unit`'s list (编制)."""
+    return has_role(user, unit, EDIT_ROLES)
+
+
+def can_review(user: Any, unit: Unit) -> bool:
+    """Whether `user` may approve or reject versions of `unit`'s list (审核)."""
+    return has_role(user, unit, REVIEW_ROLES)

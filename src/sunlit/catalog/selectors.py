@@ -110,6 +110,11 @@ def staff_item(*, viewer: Any, item_id: int) -> PowerItem | None:
         "unit", "published_version").first()
 
 
+def staff_units(*, viewer: Any, roles: Iterable[str] = READ_ROLES) -> QuerySet[Unit]:
+    """The units whose lists the viewer works on (by `roles`), in tree order."""
+    return units_for(viewer, roles).order_by("path")
+
+
 def staff_unit(*, viewer: Any, code: str | None, roles: Iterable[str] = READ_ROLES) -> Unit | None:
     """The unit `code` if the viewer holds one of `roles` there (or above it); None otherwise."""
     return units_for(viewer, roles).filter(code=code).first() if code else None
