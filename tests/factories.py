@@ -18,10 +18,17 @@ def unit(code: str, name: str, kind: str = UnitKind.DEPARTMENT, parent: Unit | N
     return Unit.objects.create(code=code, name=name, kind=kind, parent=parent)
 
 
+def role(code: str) -> Role:
+    """The role row for `code`. The migration seeds them; a test that flushed the tables (live server,
+    transactional tests) gets it back here."""
+    return Role.objects.get_or_create(code=code, defaults={"name": code})[0]
+
+
 def staff(username: str, unit: Unit, *roles: str) -> User:
+    """A login holding `roles` (codes) in `unit`, written directly: tests of other rules need no event."""
     user = User.objects.create_user(username=username, password="pw-" + username)
-    for role in roles:
-        Membership.objects.create(user=user, unit=unit, role=role)
+    for code in roles:
+        Membership.objects.create(user=user, unit=unit, role=role(code))
     return user
 
 
@@ -53,4 +60,4 @@ def published(unit: Unit, author: User, reviewer: User, code: str = "XK-001", **
     return services.power_version_approve(version=version, reviewer=reviewer, comment="同意")
 
 
-__all__ = ["Role", "unit", "staff", "content", "draft", "published"]
+__all__ = ["Role", "role", "unit", "staff", "content", "draft", "published"]

@@ -1,12 +1,15 @@
 """The `sunlit` command: Django's management commands with Sunlit's settings, plus `sunlit test`.
 
 Commands are spelt with hyphens on the command line (`sunlit import-powers`) and map to the
-management command modules with underscores (`import_powers`).
+management command modules with underscores (`import_powers`). Every command runs in the directory
+it was started in, so file arguments are read and written relative to it; the data folder does not
+depend on it (settings.py).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,24 +18,41 @@ from pathlib import Path
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/sunlit"
 
 
-def _run(argv: list[str], env: dict[str, str] | None = None) -> int:
+def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> int:
     print("+ " + " ".join(argv), flush=True)
-    return subprocess.call(argv, env=env)
+    return subprocess.call(argv, cwd=cwd, env=env)
+
+
+def _tool(name: str) -> str:
+    """A console script installed beside this Python (the virtual environment's bin/)."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else name
 
 
 def run_tests(args: list[str]) -> int:
-    """Run ruff, mypy and the pytest suite on SQLite and on PostgreSQL; any failure fails."""
+    """Run ruff, mypy, lint-imports and the pytest suite on SQLite and on PostgreSQL; any failure fails.
+
+    Everything runs in the checkout this package is installed from, whatever the current directory,
+    so that pyproject.toml and .importlinter apply; pytest arguments are relative to the checkout.
+    """
+    from sunlit.settings import checkout_root
+
+    root = checkout_root()
+    if root is None:
+        print("sunlit test: runs only from a checkout (pip install -e .): the tests are not installed",
+              file=sys.stderr)
+        return 2
     only = None
     if args[:1] and args[0] in {"--sqlite", "--postgres"}:
         only, args = args[0][2:], args[1:]
     py = sys.executable
-    root = Path.cwd()
     checks = [
         [py, "-m", "ruff", "check", "src", "tests", "benchmarks"],
         [py, "-m", "mypy"],
+        [_tool("lint-imports")],  # the contracts: .importlinter
     ] if only is None else []
     for check in checks:
-        if _run(check) != 0:
+        if _run(check, root) != 0:
             return 1
     targets: list[tuple[str, str | None]] = []
     if only in (None, "sqlite"):
@@ -50,7 +70,11 @@ def run_tests(args: list[str]) -> int:
         # Live-server threads must not keep connections open, or the test database cannot be dropped.
         env["SUNLIT_CONN_MAX_AGE"] = "0"
         print(f"== test suite on {label}", flush=True)
-        if _run([py, "-m", "pytest", str(root / "tests"), *args], env=env) != 0:
+        try:
+            code = _run([py, "-m", "pytest", *args], root, env=env)  # no path given: testpaths
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if code != 0:
             return 1
     return 0
 

@@ -1,4 +1,9 @@
-"""Settings, all from the environment (SUNLIT_*), with defaults that run a fresh checkout."""
+"""Settings, all from the environment (SUNLIT_*), with defaults that run a fresh checkout.
+
+Importing this module only reads: it creates no folder and no file. The data folder, the secret key,
+the log's and the witness's keys and the SQLite file are made by `sunlit init`, which `sunlit migrate`
+and `sunlit demo` run first (sunlit.server.initialise). Every default is written once, here.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +11,100 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("SUNLIT_DATA_DIR", Path.cwd() / "data")).resolve()
+
+
+def checkout_root() -> Path | None:
+    """The repository this package is installed from (`pip install -e .`), or None.
+
+    A checkout is recognised by its layout: this file in `src/sunlit/`, a pyproject.toml two levels up.
+    An install into site-packages has neither, and then SUNLIT_DATA_DIR must say where the data goes.
+    """
+    root = BASE_DIR.parents[1]
+    if BASE_DIR.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root
+    return None
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _env(name: str) -> str | None:
+    """The variable's value, or None when it is unset or blank (a blank line in an env file)."""
+    value = os.environ.get(name, "").strip()
+    return value or None
 
 
 def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
+    value = _env(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is neither yes nor no: use 1/true/yes/on or 0/false/no/off"
+    )
+
+
+def _env_seconds(name: str, default: float) -> float:
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds") from None
+
+
+def _env_path(name: str) -> Path | None:
+    value = _env(name)
+    return Path(value).expanduser().resolve() if value else None
+
+
+def _data_dir() -> Path | None:
+    """SUNLIT_DATA_DIR, else data/ in the checkout, wherever a command starts.
+
+    None when neither is known (an install into site-packages): only what needs the folder then
+    fails, saying to set SUNLIT_DATA_DIR (sunlit.core.keyfile), and `sunlit verify` runs without it.
+    """
+    root = checkout_root()
+    return _env_path("SUNLIT_DATA_DIR") or (root / "data" if root else None)
+
+
+DATA_DIR = _data_dir()
+# Where a key file would go with no data folder: a relative path, which sunlit.core.keyfile refuses,
+# saying that SUNLIT_DATA_DIR is needed. It matters only when the key is not given in the environment.
+_NO_DATA_DIR = Path("$SUNLIT_DATA_DIR")
+
+
+def _data_file(name: str) -> Path:
+    return (DATA_DIR or _NO_DATA_DIR) / name
+
+
+# Django's own check fails lazily on an empty SECRET_KEY (when a session or a token needs it), so
+# commands that need no key (`sunlit verify`, `sunlit init` itself) run without one.
+SECRET_KEY_FILE = _data_file("secret_key")
 
 
 def _secret_key() -> str:
-    """SUNLIT_SECRET_KEY, or a key generated once into the data folder (never into the repo)."""
-    key = os.environ.get("SUNLIT_SECRET_KEY")
+    """SUNLIT_SECRET_KEY, else the key file `sunlit init` wrote, else empty."""
+    key = _env("SUNLIT_SECRET_KEY")
     if key:
         return key
-    path = DATA_DIR / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    import secrets
-
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    try:
+        return SECRET_KEY_FILE.read_text(encoding="utf-8").strip() if DATA_DIR else ""
+    except FileNotFoundError:
+        return ""
 
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("SUNLIT_DEBUG", False)
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("SUNLIT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if h.strip()
-]
+ALLOWED_HOSTS = [h.strip() for h in (_env("SUNLIT_ALLOWED_HOSTS") or "127.0.0.1,localhost").split(",") if h.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,6 +119,8 @@ INSTALLED_APPS = [
     "sunlit.catalog",
     "sunlit.record",
     "sunlit.witness",
+    # `serve`, `init` and the `migrate` that runs init first; before any app that could define them too.
+    "sunlit.server",
     "sunlit.api",
     "sunlit.portal",
     "sunlit.console",
@@ -92,10 +158,16 @@ TEMPLATES = [
     },
 ]
 
-_default_db = f"sqlite:///{DATA_DIR / 'sunlit.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("SUNLIT_DATABASE_URL", _default_db))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+# SUNLIT_DATABASE_URL, else the SQLite file in the data folder (which `sunlit init` creates mode 0600 in
+# a 0700 folder). With no data folder either, a stand-in backend says so when a query is first made.
+_database_url = _env("SUNLIT_DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url)}
+elif DATA_DIR:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "sunlit.sqlite3")}}
+else:
+    DATABASES = {"default": {"ENGINE": "sunlit.server.nodatadir", "NAME": ""}}
+if DATABASES["default"]["ENGINE"] in {"django.db.backends.sqlite3", "sunlit.server.nodatadir"}:
     # WAL lets the portal read while a clerk writes; IMMEDIATE avoids upgrade deadlocks.
     # Django turns foreign keys on for SQLite itself; the pragma repeats it for clarity.
     DATABASES["default"]["OPTIONS"] = {
@@ -103,7 +175,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("SUNLIT_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_MAX_AGE"] = int(_env_seconds("SUNLIT_CONN_MAX_AGE", 60))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -117,14 +189,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
 # WhiteNoise serves static files straight from the apps, compressed and cacheable, with no
-# collectstatic step: `sunlit serve` works on a fresh checkout.
+# collectstatic step: `sunlit serve` works on a fresh checkout. STATIC_ROOT is only where a
+# `collectstatic` for another web server would put them (`sunlit init` makes the folder).
 WHITENOISE_USE_FINDERS = True
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = DATA_DIR / "static" if DATA_DIR else None
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = DATA_DIR / "media" if DATA_DIR else None
 
 LOGIN_URL = "/console/login/"
 LOGIN_REDIRECT_URL = "/console/"
@@ -137,17 +209,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 NINJA_PAGINATION_PER_PAGE = 20
 
 # 全程记录: the transparency log (docs/tlog.md). The origin names the log in every checkpoint; the signer
-# key is SUNLIT_LOG_KEY (a note signer key, PRIVATE+KEY+…) or the key file, generated on first use
+# key is SUNLIT_LOG_KEY (a note signer key, PRIVATE+KEY+…) or the key file, which `sunlit init` creates
 # (mode 0600, in the data folder, never in the repository). A new checkpoint is signed as soon as the
 # sequencer has integrated new leaves, but at most once per SUNLIT_LOG_CHECKPOINT_INTERVAL seconds.
-SUNLIT_LOG_ORIGIN = os.environ.get("SUNLIT_LOG_ORIGIN", "sunlit.example/yangguang/log")
-SUNLIT_LOG_KEY = os.environ.get("SUNLIT_LOG_KEY", "")
-SUNLIT_LOG_KEY_FILE = Path(os.environ.get("SUNLIT_LOG_KEY_FILE", DATA_DIR / "log-signer.key"))
-SUNLIT_LOG_CHECKPOINT_INTERVAL = float(os.environ.get("SUNLIT_LOG_CHECKPOINT_INTERVAL", "1"))
+SUNLIT_LOG_ORIGIN = _env("SUNLIT_LOG_ORIGIN") or "sunlit.example/yangguang/log"
+SUNLIT_LOG_KEY = _env("SUNLIT_LOG_KEY") or ""
+SUNLIT_LOG_KEY_FILE = _env_path("SUNLIT_LOG_KEY_FILE") or _data_file("log-signer.key")
+SUNLIT_LOG_CHECKPOINT_INTERVAL = _env_seconds("SUNLIT_LOG_CHECKPOINT_INTERVAL", 1)
 
 # 见证 (docs/tlog.md, Witnessing): this Sunlit's witness cosigns other logs' checkpoints (POST
-# /add-checkpoint) with the key SUNLIT_WITNESS_KEY (PRIVATE+KEY+…, type 0x04) or the key file, generated
-# on first use (mode 0600, in the data folder, never in the repository); its name is SUNLIT_WITNESS_NAME.
-SUNLIT_WITNESS_NAME = os.environ.get("SUNLIT_WITNESS_NAME", "sunlit.example/yangguang/witness")
-SUNLIT_WITNESS_KEY = os.environ.get("SUNLIT_WITNESS_KEY", "")
-SUNLIT_WITNESS_KEY_FILE = Path(os.environ.get("SUNLIT_WITNESS_KEY_FILE", DATA_DIR / "witness-signer.key"))
+# /add-checkpoint) with the key SUNLIT_WITNESS_KEY (PRIVATE+KEY+…, type 0x04) or the key file, which
+# `sunlit init` creates (mode 0600, in the data folder, never in the repository); its name is
+# SUNLIT_WITNESS_NAME.
+SUNLIT_WITNESS_NAME = _env("SUNLIT_WITNESS_NAME") or "sunlit.example/yangguang/witness"
+SUNLIT_WITNESS_KEY = _env("SUNLIT_WITNESS_KEY") or ""
+SUNLIT_WITNESS_KEY_FILE = _env_path("SUNLIT_WITNESS_KEY_FILE") or _data_file("witness-signer.key")

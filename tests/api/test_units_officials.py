@@ -52,8 +52,10 @@ def test_an_official_shows_title_duties_phone_and_portfolio(client: Client, boar
 
 @pytest.mark.django_db
 def test_internal_and_exempt_officials_are_not_on_the_board(client: Client, board: dict[str, Official]) -> None:
+    assert Official.objects.filter(name__in=["赵内", "钱密"]).count() == 2  # they exist, in both units
     names = {o["name"] for o in client.get("/api/v1/officials").json()}
-    assert not names & {"赵内", "钱密"}
+    assert names == {"王强", "张明", "李华"}
+    assert [o["name"] for o in client.get("/api/v1/officials?unit=YD-GJ").json()] == ["王强"]
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ refused with a JSON error naming the field, leaving the database as it was."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -156,7 +157,7 @@ def test_session_write_without_csrf_token_is_refused(editor: User) -> None:
     before = db_rows()
     response = client.post("/api/v1/powers", data=json.dumps(new_item()), content_type="application/json")
     assert response.status_code == 403
-    assert "errors" in response.json()
+    assert response.json()["errors"] == [{"field": "csrfmiddlewaretoken", "message": "CSRF校验失败，请刷新页面后重试"}]
     assert db_rows() == before
 
 
@@ -169,6 +170,7 @@ def test_session_write_with_csrf_token_is_accepted(editor: User) -> None:
     response = client.post("/api/v1/powers", data=json.dumps(new_item()), content_type="application/json",
                            headers={"X-CSRFToken": secret})
     assert response.status_code == 201, response.content
+    assert PowerItem.objects.get().code == "XK-100"
 
 
 @pytest.mark.django_db
@@ -178,6 +180,7 @@ def test_token_writes_need_no_csrf_token(editor: User) -> None:
     response = client.post("/api/v1/powers", data=json.dumps(new_item()), content_type="application/json",
                            headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 201
+    assert PowerItem.objects.get().code == "XK-100"
 
 
 @pytest.mark.django_db
@@ -377,7 +380,7 @@ def test_bad_input_is_refused_naming_the_field_and_changes_nothing(case: str, sc
     assert response.status_code == bad.status, response.content
     assert response["Content-Type"].startswith("application/json")
     errors = response.json()["errors"]
-    assert errors and all(e["message"] for e in errors)
+    assert errors and all(re.search(r"[\u4e00-\u9fff]", e["message"]) for e in errors), errors  # in Chinese
     if bad.field is not None:
         assert bad.field in [e["field"] for e in errors], errors
     assert db_rows() == before
@@ -409,6 +412,7 @@ def test_messages_are_in_chinese(as_editor: Api, scene: Scene) -> None:
 def test_staff_reads_need_credentials(url: str, client: Client) -> None:
     response = client.get(f"/api/v1{url}")
     assert response.status_code == 401
+    assert response.json()["errors"] == [{"field": "Authorization", "message": "请先登录或提供有效的令牌"}]
 
 
 # ---------------------------------------------------------------- junk never makes a 500

@@ -138,7 +138,7 @@ def test_cli_spells_the_command_with_hyphens_and_exits_non_zero_on_an_unreadable
     with pytest.raises(SystemExit) as exit_:
         cli.main(["sunlit", "import-powers", str(path), "--unit", "YD-ZRZY"])
 
-    assert exit_.value.code != 0
+    assert exit_.value.code == 1
     assert "无法读取文件，请确认是Excel（.xlsx）文件；旧版.xls" in capsys.readouterr().err
 
 

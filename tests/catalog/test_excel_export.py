@@ -210,7 +210,8 @@ def test_post_and_leader_have_no_column_and_are_not_exported(county: dict[str, A
     ws = export_powers(unit=county["land"]).active
     assert isinstance(ws, Worksheet)
 
-    assert "审批岗" not in {c for row in ws.iter_rows(values_only=True) for c in row}
+    assert ws["B3"].value == "A-1"  # the item is exported...
+    assert "审批岗" not in {c for row in ws.iter_rows(values_only=True) for c in row}  # ...without its post
 
 
 def test_export_of_a_unit_without_items_is_the_bare_template(county: dict[str, Any]) -> None:

@@ -70,7 +70,7 @@ def test_a_cell_with_one_plain_limit_is_the_statutory_one() -> None:
 
 
 def test_a_bad_part_of_a_combined_cell_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="无法识别的时限「承诺尽快」"):
         parse_limits_cell("法定20个工作日，承诺尽快")
 
 

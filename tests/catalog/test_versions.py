@@ -337,7 +337,7 @@ def test_events_say_what_changed_and_when(county: dict[str, Unit], editor: User,
 def test_a_refused_review_records_no_event(county: dict[str, Unit], editor: User, reviewer: User) -> None:
     version = factories.draft(county["land"], editor)
     before = Event.objects.count()
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="草稿"):
         services.power_version_approve(version=version, reviewer=reviewer)
     assert Event.objects.count() == before
     assert LegalBasis.objects.count() == 1

@@ -1,4 +1,5 @@
 import io
+import re
 
 import openpyxl
 from django.test import Client
@@ -28,7 +29,7 @@ def test_reviewer_approves_from_the_item_page(county, editor, reviewer):
     version = factories.draft(county["land"], editor)
     login(editor).post(f"/console/versions/{version.pk}/submit/")
     page = login(reviewer).get(f"/console/powers/{version.item_id}/").content.decode()
-    assert "批准" in page
+    assert f'action="/console/versions/{version.pk}/approve/"' in page
     login(reviewer).post(f"/console/versions/{version.pk}/approve/", {"comment": "同意"})
     version.refresh_from_db()
     assert version.status == VersionStatus.APPROVED
@@ -51,9 +52,18 @@ def test_staff_of_another_unit_cannot_see_the_item(county, editor):
     outsider = factories.staff("outsider", county["finance"], Role.REVIEWER)
     assert login(outsider).get(f"/console/powers/{version.item_id}/").status_code == 404
     assert login(outsider).post(f"/console/versions/{version.pk}/submit/").status_code == 404
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DRAFT
 
 
-def test_diff_shows_changed_field(county, editor, reviewer):
+def diff_rows(page: str) -> list[tuple[str, str, str]]:
+    """The diff table as (field, old, new) in the words on the page."""
+    table = page.split('class="list responsive diff"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<td data-label="字段">(.*?)</td>\s*<td data-label="原"><del>(.*?)</del></td>\s*'
+                      r'<td data-label="新"><ins>(.*?)</ins></td>', table)
+
+
+def test_diff_shows_the_changed_field_with_its_old_and_new_value(county, editor, reviewer):
     from sunlit.catalog import services
 
     first = factories.published(county["land"], editor, reviewer)
@@ -61,7 +71,7 @@ def test_diff_shows_changed_field(county, editor, reviewer):
                                           legal_bases=factories.LICENSING_BASIS, reason="压缩承诺时限", author=editor)
     page = login(editor).get(f"/console/powers/{second.item_id}/").content.decode()
     assert "第1版 → 第2版" in page
-    assert "承诺时限" in page
+    assert diff_rows(page) == [("承诺时限", "10个工作日", "5个工作日")]
 
 
 def test_export_downloads_the_unit_list(county, editor, reviewer):

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
 
@@ -25,7 +26,7 @@ from sunlit.core.models import Event
 from sunlit.core.visibility import public_queryset
 from sunlit.demo.build import PASSWORD, ROOT_CODE, DemoSummary, build_demo
 from sunlit.org.models import Appointment, Official, Unit, UnitKind
-from sunlit.org.selectors import principal_violations
+from sunlit.org.selectors import posts_held, principal_violations
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -149,3 +150,13 @@ def test_demo_command_without_serving(demo: DemoSummary, capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert "已存在" in out
     assert "gt_reviewer" in out and PASSWORD in out
+
+
+def test_every_staff_login_stands_for_an_official_and_the_admin_for_no_one(demo: DemoSummary) -> None:
+    staff = User.objects.filter(memberships__isnull=False).distinct()
+    assert staff.count() == len(demo.users) - 1
+    assert not staff.filter(official__isnull=True).exists()
+    assert not hasattr(User.objects.get(username="admin"), "official")
+    gt_reviewer = User.objects.get(username="gt_reviewer")
+    assert [p.name for p in posts_held(user=gt_reviewer, day=TODAY)] == ["副局长（行政审批）"]
+    assert User.objects.get(username="jw_supervisor").official.title == "县委常委、纪委书记、监委主任"

@@ -33,7 +33,6 @@ import base64
 import dataclasses
 import io
 import json
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +63,7 @@ from tlog_scales.tlog import (
 )
 from tlog_scales.writer import TilesWriter
 
+from sunlit.core.clock import FixedClock
 from sunlit.core.tlog.tiles import ENTRIES
 from sunlit.core.tlog.tiles import Tile as SunlitTile
 from sunlit.record import keys as record_keys
@@ -123,7 +123,7 @@ def grow_to(size: int) -> None:
 
 
 @pytest.fixture
-def site(live_server: Any, transactional_db: None) -> Iterator[str]:
+def site(live_server: Any, transactional_db: None, clock: FixedClock) -> Iterator[str]:
     """Sunlit at live_server, its log grown through SIZES with a checkpoint at each, every checkpoint
     cosigned by a witness over real HTTP (this same Sunlit's /add-checkpoint, as tests/witness do)."""
     witness_services.add_log(ORIGIN, [record_keys.verifier_key()])
@@ -246,7 +246,7 @@ def test_the_checkpoint_verifies_with_the_published_key(site: str) -> None:
 # --- 2. the witness's cosignature ----------------------------------------------------------------------
 
 
-def test_the_witness_cosignature_verifies(site: str) -> None:
+def test_the_witness_cosignature_verifies(site: str, clock: FixedClock) -> None:
     lkey, wkey = log_key(site), witness_key(site)
     checkpoint = TilesReader(HttpBackend(site + "/log")).get_checkpoint()
 
@@ -257,7 +257,7 @@ def test_the_witness_cosignature_verifies(site: str) -> None:
     cosignature = checkpoint.signatures[1]
     assert len(cosignature.payload) == 8 + 64  # u64 timestamp || Ed25519 signature
     timestamp = Ed25519CosignatureVerifier.get_timestamp(cosignature.payload)
-    assert abs(timestamp - time.time()) < 600
+    assert timestamp == int(clock.now().timestamp())  # the time on the witness's (Sunlit's) clock
     for size in SIZES[:-1]:  # the older checkpoints keep their cosignatures
         assert [s.name for s in historic(site, size).signatures] == [ORIGIN, WITNESS]
 

@@ -107,7 +107,7 @@ def test_an_official_appointed_principal_from_next_month_may_not_take_a_forbidde
     clock: FixedClock
 ) -> None:
     incoming = official(county)
-    services.appointment_create(official=incoming, post=posts["secretary"], start=dt.date(2026, 12, 1), actor=admin)
+    services.appointment_start(official=incoming, post=posts["secretary"], start=dt.date(2026, 12, 1), actor=admin)
     with pytest.raises(DomainError, match="不得直接分管「财务」"):
         services.official_assign_portfolio(official=incoming, area=areas["finance"], actor=admin)
     assert selectors.principal_violations(day=dt.date(2026, 12, 1)) == []
@@ -133,7 +133,7 @@ def test_an_official_overseeing_a_forbidden_area_may_not_be_made_principal(
     deputy.portfolio.add(areas["finance"], areas["approval"], areas["party"])
     before = rows()
     with pytest.raises(DomainError) as refused:
-        services.appointment_create(official=deputy, post=posts["secretary"], start=TODAY, actor=admin)
+        services.appointment_start(official=deputy, post=posts["secretary"], start=TODAY, actor=admin)
     assert refused.value.field == "post"
     assert "李娜分管财务、行政审批，不得担任党政正职" in refused.value.message
     assert "不直接分管" in refused.value.message
@@ -147,9 +147,9 @@ def test_an_official_without_forbidden_areas_may_be_made_principal(
 ) -> None:
     deputy = official(county, "李娜")
     deputy.portfolio.add(areas["party"])
-    appointment = services.appointment_create(official=deputy, post=posts["secretary"], start=TODAY, actor=admin)
+    appointment = services.appointment_start(official=deputy, post=posts["secretary"], start=TODAY, actor=admin)
     assert (appointment.official, appointment.post, appointment.end) == (deputy, posts["secretary"], None)
-    assert Event.objects.filter(action="org.appointment.create", object_id=str(appointment.pk)).exists()
+    assert Event.objects.filter(action="org.appointment.start", object_id=str(appointment.pk)).exists()
 
 
 @pytest.mark.django_db
@@ -159,7 +159,7 @@ def test_an_official_overseeing_finance_may_be_made_deputy(
 ) -> None:
     person = official(county, "李娜")
     person.portfolio.add(areas["finance"])
-    services.appointment_create(official=person, post=posts["deputy"], start=TODAY, actor=admin)
+    services.appointment_start(official=person, post=posts["deputy"], start=TODAY, actor=admin)
     assert person.appointments.count() == 1
 
 

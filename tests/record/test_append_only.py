@@ -16,6 +16,9 @@ from tests.record.conftest import grow
 
 pytestmark = pytest.mark.django_db
 
+# What the triggers say (SQLite and PostgreSQL wordings): a typo in a statement must not pass for a refusal.
+REFUSED = r"record_\w+(?: is append-only|: the log cannot shrink|: DELETE refused)"
+
 
 def _sql(statement: str, params: list[Any] | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
@@ -65,13 +68,13 @@ def test_orm_changes_of_log_rows_are_refused(log: None) -> None:
     "DELETE FROM record_logstate",
 ])
 def test_sql_changes_of_log_rows_are_refused_by_the_database(log: None, statement: str) -> None:
-    with pytest.raises(DatabaseError):
+    with pytest.raises(DatabaseError, match=REFUSED):
         _sql(statement.format(q_index=connection.ops.quote_name("index")))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
 def test_truncating_a_log_table_that_holds_rows_is_refused(log: None) -> None:
-    with pytest.raises(DatabaseError):
+    with pytest.raises(DatabaseError, match=REFUSED):
         _sql("TRUNCATE record_logleaf")
 
 
@@ -104,14 +107,30 @@ def test_cosignature_lines_once_added_cannot_be_removed_or_rewritten(log: None) 
 
     for statement in ("UPDATE record_checkpoint SET cosignatures = ''",
                       "UPDATE record_checkpoint SET cosignatures = 'x' || cosignatures"):
-        with pytest.raises(DatabaseError):
+        with pytest.raises(DatabaseError, match=REFUSED):
             _sql(statement)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a signature line"):
         services.add_cosignatures(checkpoint, ["not a signature line"])
+    assert Checkpoint.objects.get(pk=checkpoint.pk).cosignatures == line + "\n"
 
 
 def test_the_state_may_only_grow(log: None) -> None:
-    state = LogState.objects.get(pk=1)
-    size = state.size
+    older = LogState.objects.get(pk=1)
     grow(1)
-    assert LogState.objects.get(pk=1).size == size + 1
+    state = LogState.objects.get(pk=1)
+    assert state.size == older.size + 1
+
+    state.size -= 1
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
+        state.save()
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
+        older.save()  # the stored state overwritten with the one read before the last leaf
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
+        LogState.objects.filter(pk=1).update(size=0)
+    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
+        LogState.objects.all().delete()
+
+    assert LogState.objects.get(pk=1).size == older.size + 1
+    grow(1)  # the next leaf still takes the next index, none is handed out twice
+    assert LogState.objects.get(pk=1).size == older.size + 2
+    assert LogLeaf.objects.count() == older.size + 2

@@ -165,12 +165,16 @@ def test_a_tampered_proof_or_a_wrong_key_or_leaf_does_not_verify(client: Any, tm
     other_leaf = tmp_path / "other"
     other_leaf.write_bytes(stored_entries()[8])
     _, stranger = generate_key(ORIGIN)
-    assert not verify_cmd(str(text), "--key", vkey(), "--leaf-file", str(other_leaf))[0]
-    assert not verify_cmd(str(text), "--key", stranger, "--leaf-file", str(leaf))[0]
+
+    ok, out = verify_cmd(str(text), "--key", vkey(), "--leaf-file", str(other_leaf))
+    assert not ok and out.startswith("invalid: the inclusion proof for leaf 7 does not lead to the checkpoint's root")
+    ok, out = verify_cmd(str(text), "--key", stranger, "--leaf-file", str(leaf))
+    assert (ok, out) == (False, f"invalid: checkpoint is not signed by {'+'.join(stranger.split('+')[:2])}\n")
     data = json.loads(bundle.read_text())
     data["proof"][0] = data["proof"][1]
     bundle.write_text(json.dumps(data))
-    assert not verify_cmd(str(bundle), "--key", vkey())[0]
+    ok, out = verify_cmd(str(bundle), "--key", vkey())
+    assert not ok and out.startswith("invalid: the inclusion proof for leaf 7 does not lead to root")
 
 
 def test_the_portal_helpers_find_the_proof_of_an_event_and_of_a_published_record(

@@ -127,6 +127,7 @@ def test_an_unknown_signature_beside_a_trusted_one_is_ignored(client: Any, neigh
     other = parse_signer_key(generate_key("someone.example/else")[0])
     both = sign(parse_note(neighbour.checkpoint(5)), other)
     assert post(client, neighbour.request(0, 5, checkpoint=both)).status_code == 200
+    assert state().size == 5
 
 
 @pytest.mark.parametrize(
@@ -251,7 +252,7 @@ def test_a_configured_witness_key_must_carry_the_witness_name(settings: Any) -> 
     from sunlit.core.tlog.checkpoint import generate_cosigner_key
 
     settings.SUNLIT_WITNESS_KEY = generate_cosigner_key("someone.example/else")[0]
-    with pytest.raises(ImproperlyConfigured):
+    with pytest.raises(ImproperlyConfigured, match="named 'someone.example/else', but SUNLIT_WITNESS_NAME is"):
         keys.cosigner()
     settings.SUNLIT_WITNESS_KEY = generate_cosigner_key(WITNESS_NAME)[0]
     assert keys.cosigner().name == WITNESS_NAME
@@ -265,10 +266,11 @@ def test_witness_add_log_configures_a_log_and_refuses_a_bad_key() -> None:
 
     assert out.getvalue().startswith(f"witnessing {log.origin} (size 0)")
     assert WitnessedLog.objects.get(origin=log.origin).verifiers()[0].name == log.origin
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="a key is name\\+keyid\\+base64"):
         call_command("witness_add_log", "county-d.example/log", "not-a-key", stdout=io.StringIO())
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="日志标识必须是一行、不含空白"):
         call_command("witness_add_log", "two words", log.vkey, stdout=io.StringIO())
+    assert list(WitnessedLog.objects.values_list("origin", flat=True)) == [log.origin]
 
 
 def test_the_checkpoint_text_is_what_gets_cosigned(client: Any, neighbour: MemLog) -> None:

@@ -140,20 +140,29 @@ def test_inactive_witnesses_are_not_asked(live_server: Any, self_witness: Witnes
     assert services.collect_cosignatures(latest()) == []
 
 
-def test_log_add_witness_and_log_cosign_commands(live_server: Any, committed: None, capsys: Any) -> None:
+def test_log_cosign_prints_each_cosignature_and_exits_1_when_a_witness_fails(
+    live_server: Any, committed: None, capsys: Any
+) -> None:
     from django.core.management import call_command
 
     services.add_log(LOG_ORIGIN, [record_keys.verifier_key()])
     call_command("log_add_witness", keys.verifier_key(), live_server.url)
+    assert capsys.readouterr().out == f"added witness {WITNESS_NAME} at {live_server.url}/add-checkpoint\n"
     grow(4)
-    call_command("log_cosign")
-    out = capsys.readouterr().out
-    assert f"added witness {WITNESS_NAME} at {live_server.url}/add-checkpoint" in out
-    assert f"cosigned: {WITNESS_NAME}: cosigned size 4 (from 0)" in out
-    with pytest.raises(SystemExit):
-        WitnessedLog.objects.filter(origin=LOG_ORIGIN).update(size=2, root=bytes(32))
-        grow(1)
+
+    call_command("log_cosign")  # returns: exit status 0
+
+    assert capsys.readouterr().out == f"cosigned: {WITNESS_NAME}: cosigned size 4 (from 0)\n"
+    WitnessedLog.objects.filter(origin=LOG_ORIGIN).update(size=2, root=bytes(32))  # the witness saw a forgery
+    grow(1)
+
+    with pytest.raises(SystemExit) as exited:
         call_command("log_cosign")
+
+    assert exited.value.code == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"error: {WITNESS_NAME}: ") and "not consistent with ours" in out
+    assert latest().size == 5 and latest().cosignatures == ""
 
 
 @pytest.mark.skipif(

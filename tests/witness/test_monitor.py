@@ -124,9 +124,10 @@ def test_a_fork_after_the_kept_size_is_not_a_fork(stub_log: StubLog, honest: Mem
     """Rewriting entries the witness has not seen yet is just a different future: consistent."""
     args = ("--key", honest.vkey, "--state", str(state_file))
     stub_log.serve(honest.files(300))
-    watch(stub_log.url, *args)
-    stub_log.serve(honest.fork(changed_index=500).files(700))
     assert watch(stub_log.url, *args)[0] == 0
+    stub_log.serve(honest.fork(changed_index=500).files(700))
+    assert watch(stub_log.url, *args)[:2] == (0, f"ok: {NEIGHBOUR} grew from 300 to 700\n")
+    assert kept(state_file)[0] == 700
 
 
 def test_a_checkpoint_signed_by_another_key_is_refused(stub_log: StubLog, honest: MemLog, state_file: Path) -> None:

@@ -7,14 +7,18 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from sunlit.core.models import ApiToken
+from sunlit.core.audit import audit_record
+from sunlit.core.models import ApiToken, AuditKind
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = ApiToken.user_for(token)
-        if user is not None:
-            request.user = user
+        if user is None:  # a failed login: kept in the audit trail, never in the log
+            audit_record(kind=AuditKind.LOGIN_FAILED, address=request.META.get("REMOTE_ADDR"),
+                         detail={"via": "token", "path": request.path[:200]})
+            return None
+        request.user = user
         return user
 
 

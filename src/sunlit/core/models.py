@@ -1,4 +1,4 @@
-"""Events (every change of state) and API tokens."""
+"""Events (every change of state), the audit trail of refusals, and API tokens."""
 
 from __future__ import annotations
 
@@ -50,12 +50,58 @@ class Event(models.Model):
         raise AppendOnlyError("事件记录只能追加，不能删除")
 
 
+class AuditKind(models.TextChoices):
+    LOGIN_FAILED = "login_failed", "登录失败"
+    REFUSED = "refused", "拒绝操作"
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("审计记录只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("审计记录只能追加，不能删除")
+
+
+class AuditEntry(models.Model):
+    """审计记录: a refusal that must be kept (a failed login, a refused request a rule names), outside
+    the transparency log, so that anonymous visitors cannot grow the log. Append-only, like Event."""
+
+    at = models.DateTimeField("时间", default=clock.now, db_index=True)
+    kind = models.CharField("类型", max_length=32, choices=AuditKind.choices)
+    username = models.CharField("尝试的用户名", max_length=150, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计记录"
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("审计记录只能追加，不能删除")
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class ApiToken(models.Model):
-    """A bearer token for API clients; only its hash is stored."""
+    """A bearer token for API clients; only its hash is stored. Issued and revoked through
+    org.services (api_token_issue, api_token_revoke), which record the event."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("名称", max_length=100)
@@ -70,9 +116,11 @@ class ApiToken(models.Model):
         return f"{self.user}·{self.name}"
 
     @classmethod
-    def issue(cls, user: Any, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: Any, name: str, *, at: Any = None) -> tuple[ApiToken, str]:
+        """The row and the raw token. Services call it (org.services.api_token_issue records the event)."""
         raw = "sl_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, key_hash=_hash_token(raw)), raw
+        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), created_at=at or clock.now())
+        return token, raw
 
     @classmethod
     def user_for(cls, raw: str) -> Any | None:

@@ -1,9 +1,11 @@
 """Build the demo county (阳光县) once: organisation, staff logins and power lists.
 
-Everything that has a service goes through it, so every appointment, portfolio and version has its
-event. The build runs on a fixed clock that steps through working hours of 2026: the lists are
-compiled and approved in January–March (清权), changed in June and September (动态管理), and a few
-submissions, drafts and one rejection are left in November so the console has work to show.
+Everything that has a service goes through it, so every unit, post, official, appointment, portfolio,
+role and version has its event (the one planted violation excepted, see build_org); each staff login is
+linked to the official it stands for, the admin login to no one. The build runs on a fixed clock that
+steps through working hours of 2026: the lists are compiled and approved in January–March (清权),
+changed in June and September (动态管理), and a few submissions, drafts and one rejection are left in
+November so the console has work to show.
 One database transaction: a failure leaves nothing behind.
 """
 
@@ -229,6 +231,7 @@ class _Builder:
         self.posts: dict[tuple[str, str], Post] = {}
         self.officials: dict[tuple[str, str], Official] = {}
         self.users: dict[str, User] = {}
+        self.login_of: dict[tuple[str, str], User] = {}
         self.kept_users: list[str] = []
         self.keyed: dict[tuple[str, str], PowerItem] = {}
         self.deferred: list[tuple[Unit, Spec, str]] = []
@@ -243,7 +246,6 @@ class _Builder:
         self.tl.start(dt.date(2026, 1, 5), 9, 0)
         self.admin = self._user(org_data.ADMIN[0], org_data.ADMIN[1], superuser=True)
         self.build_org()
-        self.build_users()
         self.tl.next_workday(5)
         self.build_power_lists()
         self.dynamic_changes()
@@ -251,16 +253,19 @@ class _Builder:
 
     def build_org(self) -> None:
         for code, name, forbidden in org_data.AREAS:
-            self.areas[code] = PortfolioArea.objects.create(code=code, name=name, principal_forbidden=forbidden)
+            self.areas[code] = org_services.portfolio_area_create(
+                code=code, name=name, principal_forbidden=forbidden, actor=self.admin)
         for order, d in enumerate(self.defs.values()):
             parent = self.units[d.parent] if d.parent else None
-            self.units[d.code] = Unit.objects.create(
+            self.units[d.code] = org_services.unit_create(
                 code=d.code, name=d.name, short_name=d.short, kind=d.kind, parent=parent, sort_order=order,
-                address=d.address, phone=d.phone)
+                address=d.address, phone=d.phone, actor=self.admin)
             for p in d.posts:
-                self.posts[(d.code, p.role)] = Post.objects.create(
+                self.posts[(d.code, p.role)] = org_services.post_create(
                     unit=self.units[d.code], name=p.name, is_principal=p.principal, is_leader=p.leader,
-                    is_sensitive=p.sensitive)
+                    is_sensitive=p.sensitive, actor=self.admin)
+            self.tl.step(2)
+        self.build_users()
         for d in self.defs.values():
             for order, o in enumerate(d.officials):
                 self._official(d, o, order)
@@ -273,14 +278,15 @@ class _Builder:
         self.officials[(unit_code, role)].portfolio.add(self.areas[area])
 
     def _official(self, d: org_data.UnitDef, o: org_data.OfficialDef, order: int) -> None:
-        official = Official.objects.create(
+        official = org_services.official_create(
             name=next(self.names), unit=self.units[d.code], title=o.title, duties=o.duties,
             public_phone=org_data.phone(next(self.phones)), sort_order=order,
-            audience=Audience.INTERNAL if o.staff else Audience.PUBLIC)
+            audience=Audience.INTERNAL if o.staff else Audience.PUBLIC,
+            user=self.login_of.get((d.code, o.posts[0])), actor=self.admin)
         for ref in o.posts:
             unit_code, role = (f"{ROOT_CODE}" if ref.startswith("XW:") else d.code), ref.split(":")[-1]
-            org_services.appointment_create(official=official, post=self.posts[(unit_code, role)], start=o.start,
-                                            actor=self.admin)
+            org_services.appointment_start(official=official, post=self.posts[(unit_code, role)], start=o.start,
+                                           actor=self.admin)
             self.officials.setdefault((unit_code, role), official)
         for area in o.portfolio:
             org_services.official_assign_portfolio(official=official, area=self.areas[area], actor=self.admin)
@@ -298,18 +304,24 @@ class _Builder:
         self.users[username] = user
         return user
 
+    def _login(self, username: str, display: str, unit_code: str, role: str, post_role: str) -> None:
+        """A staff login with its role, to be linked to the official holding `post_role` in the unit (a
+        login kept from before the demo stays unlinked if it already stands for someone)."""
+        user = self._user(username, display)
+        org_services.membership_grant(user=user, unit=self.units[unit_code], role=role, actor=self.admin)
+        if username not in self.kept_users or not Official.objects.filter(user=user).exists():
+            self.login_of[(unit_code, post_role)] = user
+
     def build_users(self) -> None:
         for d in self.defs.values():
             if not d.users:
                 continue
             p = d.prefix.lower()
             for suffix, role, label in (("editor", Role.EDITOR, "承办人"), ("reviewer", Role.REVIEWER, "审核人")):
-                user = self._user(f"{p}_{suffix}", f"{d.short}{label}（演示）")
-                Membership.objects.get_or_create(user=user, unit=self.units[d.code], role=role)
+                self._login(f"{p}_{suffix}", f"{d.short}{label}（演示）", d.code, role, d.logins[suffix])
             self.tl.step(3)
-        username, unit_code, role, display = org_data.SUPERVISOR
-        user = self._user(username, display)
-        Membership.objects.get_or_create(user=user, unit=self.units[unit_code], role=role)
+        username, unit_code, role, display, post_role = org_data.SUPERVISOR
+        self._login(username, display, unit_code, role, post_role)
 
     # --- power lists (清权) ----------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""配权: units, posts, officials, portfolios, appointments and staff roles."""
+"""配权: units, posts, officials, portfolios, appointments, roles and the roles staff hold."""
 
 from __future__ import annotations
 
@@ -65,14 +65,22 @@ class PortfolioArea(models.Model):
         return self.name
 
 
+def _post_public() -> models.Q:
+    # A post of a public unit is public unless marked internal; every unit is public today (Unit's rule
+    # is empty), so only the post's own flag decides.
+    return models.Q(is_internal=False)
+
+
+@publishable(_post_public)
 class Post(models.Model):
-    """岗位: a position in a unit that holds powers."""
+    """岗位: a position in a unit that holds powers. Public unless marked internal (内部岗位)."""
 
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="posts")
     name = models.CharField("岗位名称", max_length=100)
     is_principal = models.BooleanField("党政正职", default=False)
     is_leader = models.BooleanField("领导岗位", default=False)
     is_sensitive = models.BooleanField("重点岗位（定期轮岗）", default=False)
+    is_internal = models.BooleanField("内部岗位", default=False, help_text="内部岗位不在门户和公开接口中显示")
 
     class Meta:
         verbose_name = verbose_name_plural = "岗位"
@@ -94,6 +102,10 @@ class Official(Visibility):
     public_phone = models.CharField("公开电话", max_length=40, blank=True)
     portfolio = models.ManyToManyField(PortfolioArea, verbose_name="分管工作", blank=True, related_name="officials")
     sort_order = models.PositiveIntegerField("排序", default=0)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="official", help_text="工作人员的登录账号；系统账号可不关联干部",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "干部"
@@ -126,23 +138,43 @@ class Appointment(models.Model):
         return f"{self.official}→{self.post}（{self.start}起）"
 
 
-class Role(models.TextChoices):
-    EDITOR = "editor", "承办人（录入）"
-    REVIEWER = "reviewer", "审核人"
-    SUPERVISOR = "supervisor", "纪检监察"
-    ADMIN = "admin", "管理员"
+class Role(models.Model):
+    """角色: what a staff login may do in a unit (and the units below it). Roles are data, seeded by a
+    migration; the constants name the codes that code refers to."""
 
+    EDITOR = "editor"  # 承办人（录入）
+    REVIEWER = "reviewer"  # 审核人
+    SUPERVISOR = "supervisor"  # 纪检监察
+    ADMIN = "admin"  # 管理员
+    LEGAL_REVIEWER = "legal_reviewer"  # 法制审核
+    PRINCIPAL = "principal"  # 单位主要负责人
 
-class Membership(models.Model):
-    """A staff role held in a unit; it covers the unit and the units below it."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=50)
+    description = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "角色"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """角色授权: a staff role held in a unit; it covers the unit and the units below it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    # The column keeps its name and holds the role's code, as it did before roles were rows.
+    role = models.ForeignKey(
+        Role, verbose_name="角色", to_field="code", db_column="role", on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "角色授权"
         constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user}@{self.unit}:{self.get_role_display()}"
+        return f"{self.user}@{self.unit}:{self.role_id}"

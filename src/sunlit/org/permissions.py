@@ -1,4 +1,8 @@
-"""Object permissions: roles are held per unit and reach the units below it."""
+"""Object permissions: roles (org.models.Role, by code) are held per unit and reach the units below it.
+
+Which roles grant which right is the business of each module (catalog.permissions for the power list);
+here only the generic questions are answered.
+"""
 
 from __future__ import annotations
 
@@ -10,24 +14,34 @@ from django.db.models import Q, QuerySet
 from sunlit.org.models import Membership, Unit
 
 
+def _paths_below(paths: Iterable[str]) -> QuerySet[Unit]:
+    cond = Q()
+    for p in paths:
+        cond |= Q(path__startswith=p)
+    return Unit.objects.filter(cond) if cond else Unit.objects.none()
+
+
 def units_for(user: Any, roles: Iterable[str]) -> QuerySet[Unit]:
-    """Units in which `user` holds one of `roles`, with every unit below them."""
+    """Units in which `user` holds one of `roles` (codes), with every unit below them."""
     if not getattr(user, "is_authenticated", False):
         return Unit.objects.none()
     if user.is_superuser:
         return Unit.objects.all()
-    paths = list(
-        Membership.objects.filter(user=user, role__in=list(roles)).values_list("unit__path", flat=True)
-    )
-    if not paths:
+    return _paths_below(
+        Membership.objects.filter(user=user, role__in=list(roles)).values_list("unit__path", flat=True))
+
+
+def units_seen_by(user: Any) -> QuerySet[Unit]:
+    """Units in which `user` holds any role, with every unit below them: what staff may see of 配权."""
+    if not getattr(user, "is_authenticated", False):
         return Unit.objects.none()
-    cond = Q()
-    for p in paths:
-        cond |= Q(path__startswith=p)
-    return Unit.objects.filter(cond)
+    if user.is_superuser:
+        return Unit.objects.all()
+    return _paths_below(Membership.objects.filter(user=user).values_list("unit__path", flat=True))
 
 
 def has_role(user: Any, unit: Unit, roles: Iterable[str]) -> bool:
+    """Whether `user` holds one of `roles` (codes) in `unit` or a unit above it."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:

@@ -1,12 +1,30 @@
-"""配权 reads."""
+"""配权 reads. Those that answer for a person take the viewer, so permissions are applied here once."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sunlit.org.models import Appointment, Official
-from sunlit.org.services import PRINCIPAL_RULE, serving
+from django.db.models import Q, QuerySet
+
+from sunlit.org.models import Appointment, Official, Post
+from sunlit.org.permissions import units_seen_by
+from sunlit.org.services import PRINCIPAL_RULE
+
+
+def serving(appointments: QuerySet[Appointment], day: dt.date) -> QuerySet[Appointment]:
+    """Appointments in force on `day`."""
+    return appointments.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
+
+
+def posts_held(*, user: Any, day: dt.date) -> QuerySet[Post]:
+    """The posts the official behind a login holds by appointment on `day`; none for a login that is no
+    official's (system accounts, anonymous visitors)."""
+    if not getattr(user, "is_authenticated", False):
+        return Post.objects.none()
+    held = serving(Appointment.objects.filter(official__user=user), day)
+    return Post.objects.filter(pk__in=held.values("post_id")).select_related("unit").order_by("unit__path", "id")
 
 
 @dataclass(frozen=True)
@@ -20,14 +38,15 @@ class PrincipalViolation:
     rule: str = PRINCIPAL_RULE
 
 
-def principal_violations(*, day: dt.date) -> list[PrincipalViolation]:
-    """Compliance query: every principal serving on `day` whose portfolio holds a forbidden area."""
-    holdings = (
-        serving(Appointment.objects.filter(post__is_principal=True), day)
-        .filter(official__portfolio__principal_forbidden=True)
-        .select_related("official", "post__unit")
-        .distinct()
-    )
+def principal_violations(*, day: dt.date, viewer: Any = None) -> list[PrincipalViolation]:
+    """Compliance query: every principal serving on `day` whose portfolio holds a forbidden area, once per
+    principal post held. Given a viewer, only violations on posts of units the viewer may see (a role held
+    there or above); the post's unit decides, not the unit the official is listed under."""
+    holdings = serving(Appointment.objects.filter(post__is_principal=True), day).filter(
+        official__portfolio__principal_forbidden=True)
+    if viewer is not None:
+        holdings = holdings.filter(post__unit__in=units_seen_by(viewer))
+    holdings = holdings.select_related("official", "post__unit").distinct().order_by("post__unit__path", "id")
     found = []
     for appt in holdings:
         areas = [a.name for a in appt.official.portfolio.filter(principal_forbidden=True)]

@@ -30,8 +30,7 @@ def log_origin() -> str:
 
 
 def key_file() -> Path:
-    configured = getattr(settings, "SUNLIT_LOG_KEY_FILE", None)
-    return Path(configured) if configured else Path(settings.DATA_DIR) / "log-signer.key"
+    return Path(settings.SUNLIT_LOG_KEY_FILE)
 
 
 _lock = threading.Lock()

@@ -24,19 +24,16 @@ from sunlit.core.tlog.note import NoteError, is_valid_key_name
 
 log = logging.getLogger(__name__)
 
-DEFAULT_NAME = "sunlit.example/yangguang/witness"
-
 
 def witness_name() -> str:
-    name = str(getattr(settings, "SUNLIT_WITNESS_NAME", "") or DEFAULT_NAME).strip()
+    name = str(settings.SUNLIT_WITNESS_NAME).strip()
     if not is_valid_key_name(name):
         raise ImproperlyConfigured(f"SUNLIT_WITNESS_NAME {name!r} must be one word with no '+'")
     return name
 
 
 def key_file() -> Path:
-    configured = getattr(settings, "SUNLIT_WITNESS_KEY_FILE", None)
-    return Path(configured) if configured else Path(settings.DATA_DIR) / "witness-signer.key"
+    return Path(settings.SUNLIT_WITNESS_KEY_FILE)
 
 
 def unix_now() -> int:

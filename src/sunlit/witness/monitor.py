@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
 from sunlit.core import clock
+from sunlit.core.keyfile import data_dir
 from sunlit.core.tlog.checkpoint import Checkpoint, CheckpointError, parse_checkpoint
 from sunlit.core.tlog.merkle import (
     GetPerfect,
@@ -188,7 +188,7 @@ class State(Protocol):
 
 def default_state_path(origin: str) -> Path:
     digest = hashlib.sha256(origin.encode()).hexdigest()[:16]
-    return Path(settings.DATA_DIR) / f"witness-state-{digest}.json"
+    return data_dir() / f"witness-state-{digest}.json"
 
 
 class FileState:

@@ -272,8 +272,9 @@ def test_command_leaf_options(tmp_path: Path) -> None:
     assert run_command(str(proof_file), leaf_data=LEAVES[5].decode())[0] == 0
     code, out = run_command(str(proof_file))
     assert code == 1 and "--leaf-hash" in out
-    assert run_command(str(proof_file), leaf_hash="zz")[0] == 1
-    assert run_command(str(proof_file), leaf_file=str(tmp_path / "missing"))[0] == 1
+    assert run_command(str(proof_file), leaf_hash="zz") == (1, "invalid: --leaf-hash is not hexadecimal\n")
+    code, out = run_command(str(proof_file), leaf_file=str(tmp_path / "missing"))
+    assert code == 1 and out.startswith(f"invalid: cannot read {tmp_path / 'missing'}: ")
 
 
 def _sunlit_command() -> list[str]:

@@ -19,9 +19,9 @@ from sunlit.catalog.models import PowerItem, PowerItemVersion
 from sunlit.catalog.permissions import EDIT_ROLES
 from sunlit.catalog.rules import normalize, parse_legal_bases
 from sunlit.core.errors import DomainError, NotAllowed
-from sunlit.org.models import Membership, Role, Unit
+from sunlit.org.models import Role, Unit
 from sunlit.org.permissions import has_role
-from sunlit.record.events import record_event
+from sunlit.org.services import membership_grant
 
 IMPORTER_USERNAME = "importer"
 CODE_MAX_LENGTH = PowerItem._meta.get_field("code").max_length or 64
@@ -58,10 +58,8 @@ def importer_user(unit: Unit) -> Any:
     user, _ = get_user_model().objects.get_or_create(
         username=IMPORTER_USERNAME, defaults={"password": make_password(None)})
     if not has_role(user, unit, EDIT_ROLES):
-        membership = Membership.objects.create(user=user, unit=unit, role=Role.EDITOR)
-        record_event(actor=None, action="org.membership.grant", obj=membership,
-                     after={"user": user.get_username(), "unit": unit.code, "role": Role.EDITOR},
-                     note="Excel导入：系统导入用户取得编制权限")
+        membership_grant(user=user, unit=unit, role=Role.EDITOR, actor=None,
+                         note="Excel导入：系统导入用户取得编制权限")
     return user
 
 

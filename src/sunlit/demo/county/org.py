@@ -73,6 +73,9 @@ class UnitDef:
     phone: str = ""
     complaint_phone: str = ""
     users: bool = True  # give the unit an editor and a reviewer login
+    # The post (by its role key) of the official each login stands for: the clerk who compiles the list
+    # and the leader who signs it off.
+    logins: dict[str, str] = field(default_factory=lambda: {"editor": "approve", "reviewer": "dep_a"})
     head_word: str = "局长"
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -272,12 +275,12 @@ def units() -> list[UnitDef]:
         UnitDef(ROOT_CODE, f"中共{COUNTY}委员会", "县委", UnitKind.PARTY_COMMITTEE, "XW", None,
                 {"general": "县委办公室", "finance": "县委办公室财务科", "personnel": "县委组织部"},
                 _XW_POSTS, _XW_OFFICIALS, address=f"{COUNTY}人民路1号{DEMO_NOTE}", phone=phone(1),
-                complaint_phone=phone(2), head_word="县委书记"),
+                complaint_phone=phone(2), head_word="县委书记", logins={"editor": "finance", "reviewer": "office"}),
         UnitDef("YG-ZF", f"{COUNTY}人民政府", "县政府", UnitKind.GOVERNMENT, "ZF", ROOT_CODE,
                 {"general": "县政府办公室", "finance": "县政府办公室财务科", "legal": "县司法局（县政府法制机构）",
                  "land": "县国土资源局（承办）", "housing": "县房产管理局（房屋征收部门）", "info": "县政府办公室（政务公开办）"},
                 _ZF_POSTS, _ZF_OFFICIALS, address=f"{COUNTY}人民路3号{DEMO_NOTE}", phone=phone(3),
-                complaint_phone=phone(4), head_word="县长"),
+                complaint_phone=phone(4), head_word="县长", logins={"editor": "legal", "reviewer": "office"}),
         _department("YG-CZ", f"{COUNTY}财政局", "县财政局", "CZ", 11,
                     {"approve": "政府采购监督管理股", "enforce": "财政监督检查股", "finance": "办公室（财务）",
                      "general": "办公室", "budget": "预算股", "treasury": "国库支付中心", "accounting": "会计管理股"}),
@@ -321,6 +324,7 @@ def units() -> list[UnitDef]:
 # The one principal violation planted in the data (see build.py): 清水镇党委书记 still oversees 财务.
 PLANTED_VIOLATION = ("YG-QSZ", "head", "caiwu")
 
-# Staff logins beyond the per-unit editor/reviewer pairs.
-SUPERVISOR = ("jw_supervisor", ROOT_CODE, Role.SUPERVISOR, "县纪委监委监督检查室（演示）")
+# Staff logins beyond the per-unit editor/reviewer pairs: username, unit, role, display name, and the post
+# of the official the login stands for. The admin login is a system account and stands for no one.
+SUPERVISOR = ("jw_supervisor", ROOT_CODE, Role.SUPERVISOR, "县纪委监委监督检查室（演示）", "discipline")
 ADMIN = ("admin", "系统管理员（演示）")

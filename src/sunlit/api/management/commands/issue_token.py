@@ -3,7 +3,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sunlit.core.models import ApiToken
+from sunlit.core.errors import DomainError
+from sunlit.org.services import api_token_issue
 
 
 class Command(BaseCommand):
@@ -17,5 +18,8 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"用户 {username} 不存在或已停用")
-        _, raw = ApiToken.issue(user, name)
+        try:
+            _, raw = api_token_issue(user=user, name=name, actor=None)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write(raw)

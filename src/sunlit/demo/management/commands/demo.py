@@ -1,14 +1,17 @@
-"""`sunlit demo`: migrate, create the demo county (阳光县) once, then serve it."""
+"""`sunlit demo`: init and migrate, create the demo county (阳光县) once, then serve it with its logins."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sunlit.demo.build import build_demo, unfinished_versions
-from sunlit.demo.serving import print_logins, run_server
+from sunlit.demo.serving import login_lines, print_logins
+from sunlit.server.initialise import initialise
+from sunlit.server.serving import run_server
 
 
 class Command(BaseCommand):
@@ -21,6 +24,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = self.stdout
+        try:
+            steps = initialise()  # migrate runs it too; here its news is shown
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        for step in steps:
+            if step.created:
+                out.write(step.line)
         out.write("正在迁移数据库……")
         call_command("migrate", interactive=False, verbosity=0)
         summary = build_demo()
@@ -41,4 +51,4 @@ class Command(BaseCommand):
         if options["no_serve"]:
             print_logins(out)
             return
-        run_server(out, options["host"], options["port"])
+        run_server(out, options["host"], options["port"], notes=login_lines())
