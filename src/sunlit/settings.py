@@ -164,7 +164,10 @@ _database_url = _env("SUNLIT_DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url)}
 elif DATA_DIR:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "sunlit.sqlite3")}}
+    # Tests use a file too, not Django's shared-cache memory database: there a second thread (the
+    # background sequencer, the live server) meets table locks that no busy timeout waits out.
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "sunlit.sqlite3"),
+                             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")}}}
 else:
     DATABASES = {"default": {"ENGINE": "sunlit.server.nodatadir", "NAME": ""}}
 if DATABASES["default"]["ENGINE"] in {"django.db.backends.sqlite3", "sunlit.server.nodatadir"}:

@@ -15,7 +15,7 @@ from sunlit.catalog import services as catalog
 from sunlit.catalog.models import ChangeKind
 from sunlit.core.models import Event
 from sunlit.core.visibility import Audience
-from sunlit.org.models import Official
+from sunlit.org.models import Official, Post
 from sunlit.record.events import record_event
 from sunlit.record.leaf import (
     LeafError,
@@ -173,6 +173,20 @@ def test_a_public_record_names_a_non_public_leader_as_null(county: Any, editor: 
     assert logged(one)["responsible_leader"] is None
     assert logged(two)["responsible_leader"] == shown.pk
     assert one.snapshot()["responsible_leader"] == hidden.pk  # staff still see who it is
+
+
+def test_a_public_record_names_an_internal_post_as_null(county: Any, editor: Any, reviewer: Any) -> None:
+    hidden = Post.objects.create(unit=county["land"], name="机要岗", is_internal=True)
+    shown = Post.objects.create(unit=county["land"], name="审批岗")
+    one = factories.published(county["land"], editor, reviewer, code="XK-001", handling_post=hidden.pk)
+    two = factories.published(county["land"], editor, reviewer, code="XK-002", handling_post=shown.pk)
+
+    def logged(version: Any) -> bytes:
+        return bytes(LeafQueue.objects.get(kind="catalog.poweritemversion", ref=version.pk).data)
+
+    assert json.loads(logged(one))["content"]["handling_post"] is None
+    assert "机要岗".encode() not in logged(one)
+    assert json.loads(logged(two))["content"]["handling_post"] == shown.pk
 
 
 def test_an_internal_version_enters_sealed_showing_no_code_unit_or_action(
