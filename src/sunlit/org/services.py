@@ -103,6 +103,15 @@ def _apply(instance: models.Model, changes: dict[str, Any], allowed: tuple[str, 
     return changed, before
 
 
+def _save_changes(instance: models.Model, changed: list[str], before: dict[str, Any], *, action: str,
+                  actor: Any, clock: Clock | None) -> None:
+    """Check, save and record the fields `_apply` changed: the tail of every `<entity>_change`."""
+    _clean(instance)
+    instance.save(update_fields=changed)
+    record_event(actor=actor, action=action, obj=instance, before=before, after=_snapshot(instance, changed),
+                 clock=clock)
+
+
 def _differs(instance: models.Model, field: str, value: Any) -> bool:
     current = getattr(instance, field)
     if isinstance(value, str):
@@ -170,10 +179,7 @@ def unit_rename(
     if short_name is not None:
         changes["short_name"] = short_name
     changed, before = _apply(unit, changes, ("name", "short_name"))
-    _clean(unit)
-    unit.save(update_fields=changed)
-    record_event(actor=actor, action="org.unit.rename", obj=unit, before=before,
-                 after=_snapshot(unit, changed), clock=clock)
+    _save_changes(unit, changed, before, action="org.unit.rename", actor=actor, clock=clock)
     return unit
 
 
@@ -182,10 +188,7 @@ def unit_change(*, unit: Unit, actor: Any, clock: Clock | None = None, **changes
     """Change a unit's kind, order, address or telephone. Name and place have their own services."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     changed, before = _apply(unit, changes, UNIT_CHANGEABLE)
-    _clean(unit)
-    unit.save(update_fields=changed)
-    record_event(actor=actor, action="org.unit.change", obj=unit, before=before,
-                 after=_snapshot(unit, changed), clock=clock)
+    _save_changes(unit, changed, before, action="org.unit.change", actor=actor, clock=clock)
     return unit
 
 
@@ -272,10 +275,7 @@ def post_change(*, post: Post, actor: Any, clock: Clock | None = None, **changes
             appointments__in=post.appointments.filter(Q(end__isnull=True) | Q(end__gte=day))).distinct()
         for holder in holders:
             _check_principal_rule(official=holder, day=day, field="is_principal", principal_post=True)
-    _clean(post)
-    post.save(update_fields=changed)
-    record_event(actor=actor, action="org.post.change", obj=post, before=before,
-                 after=_snapshot(post, changed), clock=clock)
+    _save_changes(post, changed, before, action="org.post.change", actor=actor, clock=clock)
     return post
 
 
@@ -322,10 +322,7 @@ def official_change(*, official: Official, actor: Any, clock: Clock | None = Non
     if "user" in changes:
         _refuse_linked_login(changes["user"], exclude=official.pk)
     changed, before = _apply(official, changes, OFFICIAL_CHANGEABLE)
-    _clean(official)
-    official.save(update_fields=changed)
-    record_event(actor=actor, action="org.official.change", obj=official, before=before,
-                 after=_snapshot(official, changed), clock=clock)
+    _save_changes(official, changed, before, action="org.official.change", actor=actor, clock=clock)
     return official
 
 
