@@ -17,6 +17,8 @@ from sunlit.catalog import services as catalog
 from sunlit.catalog.models import PowerItemVersion
 from sunlit.core.errors import DomainError
 from sunlit.core.models import ApiToken, AuditEntry, AuditKind, Event
+from sunlit.flows import services as flows
+from sunlit.flows.models import FlowVersion
 from sunlit.org import services as org
 from sunlit.org.models import Appointment, Membership, Official, PortfolioArea, Post, Role, Unit, UnitKind
 from sunlit.record.models import LeafQueue
@@ -58,6 +60,16 @@ class World:
 
     def published(self) -> PowerItemVersion:
         return factories.published(self.land, self.editor, self.reviewer)
+
+    def flow_steps(self) -> list[dict[str, Any]]:
+        return [{"key": "apply", "name": "申请", "kind": "apply"},
+                {"key": "accept", "name": "受理", "kind": "accept", "limit": 2},
+                {"key": "decide", "name": "决定", "kind": "decide", "limit": 3},
+                {"key": "deliver", "name": "送达", "kind": "deliver"}]
+
+    def flow(self, submit: bool = False) -> FlowVersion:
+        return flows.flow_version_create(item=self.published().item, steps=self.flow_steps(), transitions=FLOW,
+                                         reason="编制", author=self.editor, submit=submit)
 
     def login(self, password: str) -> Any:
         return Client().post("/console/login/", {"username": "editor", "password": password})
@@ -194,7 +206,28 @@ CASES = [
         item=item, reason="上位法废止", author=w.editor))(w.published().item), "catalog.version.submit"),
     Case("power_item_cancel: never published", lambda w: (lambda item: lambda: catalog.power_item_cancel(
         item=item, reason="上位法废止", author=w.editor))(w.draft().item), None),
+    # 制权 (flows.services)
+    Case("flow_version_create", lambda w: (lambda item: lambda: flows.flow_version_create(
+        item=item, steps=w.flow_steps(), transitions=FLOW, reason="编制", author=w.editor))(w.published().item),
+        "flows.version.draft"),
+    Case("flow_version_create: ends nowhere", lambda w: (lambda item: lambda: flows.flow_version_create(
+        item=item, steps=w.flow_steps(), transitions=FLOW[:1], reason="编制", author=w.editor))(w.published().item),
+        None),
+    Case("flow_version_submit", lambda w: (lambda v: lambda: flows.flow_version_submit(
+        version=v, actor=w.editor))(w.flow()), "flows.version.submit"),
+    Case("flow_version_submit: by a reviewer", lambda w: (lambda v: lambda: flows.flow_version_submit(
+        version=v, actor=w.reviewer))(w.flow()), None),
+    Case("flow_version_approve", lambda w: (lambda v: lambda: flows.flow_version_approve(
+        version=v, reviewer=w.reviewer))(w.flow(submit=True)), "flows.version.approve", 1),
+    Case("flow_version_approve: a draft", lambda w: (lambda v: lambda: flows.flow_version_approve(
+        version=v, reviewer=w.reviewer))(w.flow()), None),
+    Case("flow_version_reject", lambda w: (lambda v: lambda: flows.flow_version_reject(
+        version=v, reviewer=w.reviewer, comment="缺听证环节"))(w.flow(submit=True)), "flows.version.reject"),
+    Case("flow_version_reject: no reason", lambda w: (lambda v: lambda: flows.flow_version_reject(
+        version=v, reviewer=w.reviewer, comment=""))(w.flow(submit=True)), None),
 ]
+
+FLOW = [{"from": "apply", "to": "accept"}, {"from": "accept", "to": "decide"}, {"from": "decide", "to": "deliver"}]
 
 ORG_SERVICES = {
     "unit_create", "unit_rename", "unit_change", "unit_move", "portfolio_area_create", "post_create",

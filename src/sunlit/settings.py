@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "sunlit.core",
     "sunlit.org",
     "sunlit.catalog",
+    "sunlit.flows",
     "sunlit.record",
     "sunlit.witness",
     # `serve`, `init` and the `migrate` that runs init first; before any app that could define them too.

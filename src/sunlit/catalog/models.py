@@ -58,14 +58,14 @@ class ChangeKind(models.TextChoices):
     CANCEL = "cancel", "取消"
 
 
-def _item_is_public(prefix: str = "") -> models.Q:
+def public_item_q(prefix: str = "") -> models.Q:
     """Published, not cancelled, and its published version open; `prefix` reaches the item from
     another model (e.g. 'item__')."""
     return (models.Q(**{f"{prefix}published_version__isnull": False, f"{prefix}is_cancelled": False})
             & open_q(f"{prefix}published_version__"))
 
 
-@publishable(_item_is_public)
+@publishable(public_item_q)
 class PowerItem(models.Model):
     """职权事项: identity of one power of a unit; content is in its versions."""
 
@@ -94,7 +94,7 @@ def _version_is_public() -> models.Q:
     return (
         models.Q(status=VersionStatus.APPROVED, change_kind__in=[ChangeKind.CREATE, ChangeKind.CHANGE])
         & open_q()
-        & _item_is_public("item__")  # a join, not `item__in=<every public item>`: one item is looked up
+        & public_item_q("item__")  # a join, not `item__in=<every public item>`: one item is looked up
     )
 
 

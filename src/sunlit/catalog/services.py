@@ -20,7 +20,7 @@ from sunlit.catalog.rules import validate_content
 from sunlit.catalog.selectors import public_snapshot
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
-from sunlit.core.errors import Conflict, DomainError, NotAllowed
+from sunlit.core.errors import Conflict, DomainError, Invalid, NotAllowed
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official, Post, Unit
 from sunlit.org.permissions import has_role
@@ -30,12 +30,8 @@ from sunlit.record.services import publish_record
 OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.SUBMITTED)
 
 
-class ContentInvalid(DomainError):
-    """Several fields were wrong at once; `errors` lists each."""
-
-    def __init__(self, errors: list[Any]) -> None:
-        super().__init__(errors[0].message, errors[0].field)
-        self.errors = errors
+class ContentInvalid(Invalid):
+    """A version's content was refused; `errors` lists each field that was wrong."""
 
 
 def _require(user: Any, unit: Unit, roles: Any, what: str) -> None:

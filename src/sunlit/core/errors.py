@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A refused request: `field` names what was wrong, `message` says why in Chinese."""
@@ -24,3 +26,11 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class Invalid(DomainError):
+    """Several fields were wrong at once; `errors` lists each (objects with `field` and `message`)."""
+
+    def __init__(self, errors: list[Any]) -> None:
+        super().__init__(errors[0].message, errors[0].field)
+        self.errors = errors

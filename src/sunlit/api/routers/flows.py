@@ -1,0 +1,111 @@
+"""制权: an item's published flow (public) and flow versions drafted and reviewed by staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from sunlit.api import schemas as s
+from sunlit.api.auth import staff_auth
+from sunlit.catalog import selectors as catalog_selectors
+from sunlit.catalog.models import Category
+from sunlit.core.errors import NotFound
+from sunlit.flows import selectors, services
+from sunlit.flows.models import FlowVersion
+from sunlit.flows.validate import LABELS
+
+router = Router(tags=["公开数据"])
+STAFF = ["流程图"]
+
+
+def _flow_document(flow: selectors.PublicFlow) -> dict[str, Any]:
+    keys = {step.pk: step.key for step in flow.steps}
+    return {
+        "version": flow.version.number,
+        "source": flow.source,
+        "unit": flow.version.limit_unit,
+        "steps": [{
+            "key": step.key, "name": step.name, "kind": step.kind, "kind_label": LABELS[step.kind],
+            "post": ({"id": step.post.pk, "name": step.post.name, "unit": step.post.unit.code}
+                     if step.post is not None and step.post_id in flow.public_posts else None),
+            "duty": step.duty, "limit": step.limit, "clock_stops": step.clock_stops,
+            "legal_ground": step.legal_ground, "supervision_point": step.supervision_point,
+            "rights": step.rights, "complaint": step.complaint,
+        } for step in flow.steps],
+        "transitions": [{"from": keys[t.source_id], "to": keys[t.target_id], "outcome": t.outcome}
+                        for t in flow.transitions],
+    }
+
+
+@router.get("/powers/{item_id}/flow", summary="事项的流程图（项目流程图，或所属单位的类别流程图）")
+def get_flow(request: HttpRequest, item_id: int) -> Any:
+    item = catalog_selectors.public_power(item_id)
+    flow = selectors.public_flow(item) if item is not None else None
+    if flow is None:
+        raise NotFound("事项不存在、未公开或尚无已发布的流程图", field="id")
+    return _flow_document(flow)
+
+
+class FlowVersionIn(s.InputSchema):
+    steps: list[dict[str, Any]] = s.Field(..., max_length=200)
+    transitions: list[dict[str, Any]] = s.Field(default_factory=list, max_length=800)
+    reason: str = s.Field(..., max_length=500)
+    submit: bool = False
+    limit_unit: str = s.Field("working", max_length=10)
+
+
+class FlowVersionOut(s.Schema):
+    id: int
+    number: int
+    status: str
+    status_label: str = s.Field(alias="get_status_display")
+
+
+def _staff_version(request: HttpRequest, version_id: int) -> FlowVersion:
+    version = selectors.staff_flow_version(viewer=request.user, version_id=version_id)
+    if version is None:
+        raise NotFound("流程版本不存在或您无权查看", field="id")
+    return version
+
+
+@router.post("/powers/{item_id}/flow-versions", auth=staff_auth, tags=STAFF, response={201: FlowVersionOut},
+             summary="编制事项的流程图（新版本）")
+def create_item_flow(request: HttpRequest, item_id: int, payload: FlowVersionIn) -> Any:
+    item = catalog_selectors.staff_item(viewer=request.user, item_id=item_id)
+    if item is None:
+        raise NotFound("事项不存在或您无权查看", field="id")
+    return Status(201, services.flow_version_create(item=item, steps=payload.steps, transitions=payload.transitions,
+                                                    reason=payload.reason, author=request.user,
+                                                    submit=payload.submit))
+
+
+@router.post("/units/{code}/flows/{category}/versions", auth=staff_auth, tags=STAFF, response={201: FlowVersionOut},
+             summary="编制单位的类别流程图（新版本）")
+def create_category_flow(request: HttpRequest, code: str, category: Category, payload: FlowVersionIn) -> Any:
+    unit = catalog_selectors.unit_named(code)
+    return Status(201, services.flow_version_create(unit=unit, category=category, steps=payload.steps,
+                                                    transitions=payload.transitions, reason=payload.reason,
+                                                    author=request.user, submit=payload.submit,
+                                                    limit_unit=payload.limit_unit))
+
+
+@router.post("/flow-versions/{version_id}/submit", auth=staff_auth, tags=STAFF, response=FlowVersionOut,
+             summary="提交审核")
+def submit_flow(request: HttpRequest, version_id: int) -> Any:
+    return services.flow_version_submit(version=_staff_version(request, version_id), actor=request.user)
+
+
+@router.post("/flow-versions/{version_id}/approve", auth=staff_auth, tags=STAFF, response=FlowVersionOut,
+             summary="批准")
+def approve_flow(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> Any:
+    return services.flow_version_approve(version=_staff_version(request, version_id), reviewer=request.user,
+                                         comment=payload.comment)
+
+
+@router.post("/flow-versions/{version_id}/reject", auth=staff_auth, tags=STAFF, response=FlowVersionOut,
+             summary="退回")
+def reject_flow(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> Any:
+    return services.flow_version_reject(version=_staff_version(request, version_id), reviewer=request.user,
+                                        comment=payload.comment)

@@ -1,0 +1,55 @@
+"""制权 reads. Public reads go through `public_queryset` only; staff reads take the viewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+
+from sunlit.catalog.models import PowerItem
+from sunlit.catalog.permissions import READ_ROLES
+from sunlit.core.visibility import public_queryset
+from sunlit.flows.models import FlowVersion, Step, Transition
+from sunlit.org.models import Post
+from sunlit.org.permissions import units_for
+
+
+@dataclass(frozen=True)
+class PublicFlow:
+    """The flow a resident reads for an item: its own (项目流程图) or its unit's category template."""
+
+    version: FlowVersion
+    source: str  # "item" | "category"
+    steps: list[Step]
+    transitions: list[Transition]
+    public_posts: set[int]
+
+
+def _with_content(versions: Any) -> Any:
+    return versions.select_related("flow__unit").prefetch_related(
+        Prefetch("steps", queryset=Step.objects.select_related("post__unit").order_by("position")),
+        Prefetch("transitions", queryset=Transition.objects.select_related("source", "target").order_by("position")),
+    )
+
+
+def public_flow(item: PowerItem) -> PublicFlow | None:
+    """The published flow of a public item: its own when it has one, else the template of its unit for
+    its category; None when neither is published."""
+    published = _with_content(public_queryset(FlowVersion))
+    version, source = published.filter(flow__item=item).first(), "item"
+    if version is None and item.published_version is not None:
+        version = published.filter(flow__item__isnull=True, flow__unit=item.unit_id,
+                                   flow__category=item.published_version.category).first()
+        source = "category"
+    if version is None:
+        return None
+    steps = list(version.steps.all())
+    posts = {s.post_id for s in steps if s.post_id}
+    shown = set(public_queryset(Post).filter(pk__in=posts).values_list("pk", flat=True))
+    return PublicFlow(version, source, steps, list(version.transitions.all()), shown)
+
+
+def staff_flow_version(*, viewer: Any, version_id: int) -> FlowVersion | None:
+    return FlowVersion.objects.filter(flow__unit__in=units_for(viewer, READ_ROLES), pk=version_id).select_related(
+        "flow__unit").first()
