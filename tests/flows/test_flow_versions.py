@@ -164,3 +164,29 @@ def test_a_flow_of_a_non_public_item_is_not_shown(
     assert Client().get(f"/api/v1/powers/{internal.item_id}/flow").status_code == 404
     record = LeafQueue.objects.get(kind="flows.flowversion", ref=version.pk)
     assert set(json.loads(bytes(record.data))) == {"schema", "type", "at", "document"}
+
+
+def test_a_calendar_day_item_does_not_take_a_working_day_template(
+    county: dict[str, Unit], posts: dict[str, Post], editor: Any, reviewer: Any
+) -> None:
+    penalty = factories.published(county["land"], editor, reviewer, code="CF-001", category="licensing",
+                                  statutory_limit=60, statutory_limit_unit="calendar", promised_limit=None)
+    version = services.flow_version_create(unit=county["land"], category="licensing", steps=licensing_steps(posts),
+                                           transitions=LICENSING_TRANSITIONS, reason="类别流程", author=editor,
+                                           submit=True)
+    services.flow_version_approve(version=version, reviewer=reviewer)
+
+    assert Client().get(f"/api/v1/powers/{penalty.item_id}/flow").status_code == 404
+
+
+def test_the_item_page_lists_the_flow_steps_with_posts_limits_and_branches(
+    item: PowerItemVersion, posts: dict[str, Post], editor: Any, reviewer: Any
+) -> None:
+    published_flow(item, posts, editor, reviewer)
+
+    page = Client().get(f"/powers/{item.item_id}/").content.decode()
+
+    assert "办理流程" in page and "本事项的项目流程图（第1版）" in page
+    assert "窗口受理岗 · 5个工作日" in page
+    assert "不计时（《中华人民共和国行政许可法》第三十二条、第四十五条）" in page
+    assert "→ 审查（受理）；补正（补正）；不予受理（不予受理）" in page

@@ -35,6 +35,7 @@ from sunlit.core import clock as clock_mod
 from sunlit.core.clock import FixedClock, using_clock
 from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import Audience, public_queryset
+from sunlit.demo.county import flows as demo_flows
 from sunlit.demo.county import org as org_data
 from sunlit.demo.county import powers_build, powers_county, powers_econ, powers_land, powers_local
 from sunlit.demo.county.common import (
@@ -61,6 +62,7 @@ from sunlit.demo.county.common import (
     commitment,
 )
 from sunlit.demo.county.laws import basis
+from sunlit.flows import services as flow_services
 from sunlit.org import services as org_services
 from sunlit.org.models import Membership, Official, PortfolioArea, Post, Role, Unit, UnitKind
 
@@ -248,6 +250,7 @@ class _Builder:
         self.build_org()
         self.tl.next_workday(5)
         self.build_power_lists()
+        self.build_flows()
         self.dynamic_changes()
         self.pending_work()
 
@@ -455,6 +458,41 @@ class _Builder:
         _, reviewer = self._staff_for(self.defs[unit_code])
         services.power_version_approve(version=version, reviewer=reviewer, comment=comment)
         self.tl.step(5)
+
+    def build_flows(self) -> None:
+        """Each unit's category templates (类别流程图) for the powers it exercises, approved."""
+        used = set(PowerItem.objects.filter(published_version__isnull=False)
+                   .values_list("unit__code", "published_version__category"))
+        for code, unit in self.units.items():
+            for flow in demo_flows.FLOWS:
+                if (code, flow.category) not in used:
+                    continue
+                steps = self._flow_steps(code, flow)
+                if steps is None:
+                    continue
+                editor, reviewer = self._staff_for(self.defs[code])
+                version = flow_services.flow_version_create(
+                    unit=unit, category=flow.category, limit_unit=flow.limit_unit, steps=steps,
+                    transitions=[{"from": a, "to": b, "outcome": o} for a, b, o in flow.transitions],
+                    reason="依据权力运行流程图编制要求，编制本单位类别流程图", author=editor, submit=True)
+                self.tl.step(8)
+                flow_services.flow_version_approve(version=version, reviewer=reviewer, comment="同意")
+                self.tl.step(3)
+
+    def _flow_steps(self, code: str, flow: demo_flows.FlowDef) -> list[dict[str, Any]] | None:
+        """The template's steps on this unit's posts; None when the unit lacks a post a step needs."""
+        by_name = {post.name: post for (unit_code, _), post in self.posts.items() if unit_code == code}
+        steps = []
+        for s in flow.steps:
+            post = next((by_name[name] for name in demo_flows.post_names(s.role, flow.category) if name in by_name),
+                        None)
+            if post is None:
+                return None
+            steps.append({"key": s.key, "name": s.name, "kind": s.kind, "post": post.pk, "limit": s.limit,
+                          "clock_stops": s.clock_stops, "legal_ground": s.legal_ground,
+                          "supervision_point": s.supervision_point, "duty": s.duty, "rights": s.rights,
+                          "complaint": demo_flows.COMPLAINT})
+        return steps
 
     def dynamic_changes(self) -> None:
         # June: 清水镇 shortens the homestead approval; 国土 speeds up registration; 矿管 cancels a

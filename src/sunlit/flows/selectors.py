@@ -26,6 +26,17 @@ class PublicFlow:
     public_posts: set[int]
 
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Each step as the portal lists it (the chart's text alternative): the step, its post when
+        public, and where it leads on which outcome."""
+        names = {step.pk: step.name for step in self.steps}
+        leads: dict[int, list[tuple[str, str]]] = {}
+        for t in self.transitions:
+            leads.setdefault(t.source_id, []).append((names[t.target_id], t.outcome))
+        return [{"step": step, "post": step.post if step.post_id in self.public_posts else None,
+                 "leads": leads.get(step.pk, [])} for step in self.steps]
+
+
 def _with_content(versions: Any) -> Any:
     return versions.select_related("flow__unit").prefetch_related(
         Prefetch("steps", queryset=Step.objects.select_related("post__unit").order_by("position")),
@@ -38,10 +49,12 @@ def public_flow(item: PowerItem) -> PublicFlow | None:
     its category; None when neither is published."""
     published = _with_content(public_queryset(FlowVersion))
     version, source = published.filter(flow__item=item).first(), "item"
-    if version is None and item.published_version is not None:
-        version = published.filter(flow__item__isnull=True, flow__unit=item.unit_id,
-                                   flow__category=item.published_version.category).first()
-        source = "category"
+    current = item.published_version
+    if version is None and current is not None:
+        templates = published.filter(flow__item__isnull=True, flow__unit=item.unit_id, flow__category=current.category)
+        if current.statutory_limit is not None:  # a template counts in the unit the item's law counts in
+            templates = templates.filter(limit_unit=current.statutory_limit_unit)
+        version, source = templates.first(), "category"
     if version is None:
         return None
     steps = list(version.steps.all())

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from sunlit.catalog import selectors
 from sunlit.catalog.models import Category
 from sunlit.core.visibility import public_queryset
+from sunlit.flows import selectors as flow_selectors
 from sunlit.org.models import Official, Unit
 from sunlit.record.selectors import latest_checkpoint, verifier_key
 
@@ -41,6 +42,7 @@ def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         raise Http404("事项不存在或未公开")
     return render(request, "portal/power_detail.html", {
         "item": item, "v": item.published_version, "history": selectors.public_history_with_leaves(item),
+        "flow": flow_selectors.public_flow(item),
         "sub_items": selectors.public_powers().filter(parent=item),
     })
 

@@ -1,0 +1,96 @@
+"""The demo county's flow charts (流程图): a licensing template (working days) and a penalty template
+(calendar days) for each unit that exercises those powers, drawn on the unit's own posts.
+
+Step limits follow 行政许可法 (Art. 32 acceptance within 5 days, Art. 42 decision within 20) and
+行政处罚法 (Art. 54–64: filing, investigation, notice of the right to be heard, decision), shortened as a
+county promises; time the law excludes (补正, 听证) stops the clock and names its ground.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sunlit.catalog.models import Category
+
+GROUND_CORRECTION = "《中华人民共和国行政许可法》第三十二条、第四十五条"
+GROUND_HEARING_LICENCE = "《中华人民共和国行政许可法》第四十五条、第四十七条"
+GROUND_HEARING_PENALTY = "《中华人民共和国行政处罚法》第六十三条、第六十四条"
+COMPLAINT = "对办理过程有异议的，可向本单位纪检监察机构或县纪委监委投诉：0797-6213002"
+
+
+@dataclass(frozen=True)
+class StepDef:
+    key: str
+    name: str
+    kind: str
+    role: str  # "window", "handler", "leader", "principal": which post of the unit does it
+    limit: int | None = None
+    clock_stops: bool = False
+    legal_ground: str = ""
+    supervision_point: bool = False
+    duty: str = ""
+    rights: str = ""
+
+
+@dataclass(frozen=True)
+class FlowDef:
+    category: str
+    limit_unit: str
+    steps: tuple[StepDef, ...]
+    transitions: tuple[tuple[str, str, str], ...]
+
+
+LICENSING = FlowDef(Category.LICENSING, "working", (
+    StepDef("apply", "申请", "apply", "window", rights="可通过网上或窗口提交申请，查询办理进度"),
+    StepDef("accept", "受理", "accept", "window", 1, supervision_point=True,
+            duty="当场审查申请材料是否齐全、符合法定形式，出具受理或不予受理凭证",
+            rights="材料不全的，一次性告知需要补正的全部内容"),
+    StepDef("correct", "补正", "correction", "window", 5, clock_stops=True, legal_ground=GROUND_CORRECTION,
+            rights="在告知期限内补正材料，补正时间不计入办理时限"),
+    StepDef("refuse", "不予受理", "not_accepted", "window", rights="有权获得书面理由，并依法申请行政复议或提起行政诉讼"),
+    StepDef("review", "审查", "review", "handler", 3, supervision_point=True,
+            duty="审查申请材料的实质内容，需要核实的，指派两名以上工作人员现场核查"),
+    StepDef("decide", "决定", "decide", "leader", 1, supervision_point=True,
+            duty="作出准予或不予许可的书面决定", rights="不予许可的，有权获得书面理由"),
+    StepDef("deliver", "送达", "deliver", "window", duty="颁发、送达许可证件，公开许可决定"),
+    StepDef("deny", "不予许可", "denied", "window", rights="依法申请行政复议或提起行政诉讼"),
+), (
+    ("apply", "accept", ""), ("accept", "review", "受理"), ("accept", "correct", "补正"),
+    ("accept", "refuse", "不予受理"), ("correct", "accept", "补正完成"), ("review", "decide", ""),
+    ("decide", "deliver", "准予许可"), ("decide", "deny", "不予许可"),
+))
+
+PENALTY = FlowDef(Category.PENALTY, "calendar", (
+    StepDef("file", "立案", "apply", "handler", 7, supervision_point=True,
+            duty="发现违法线索后七日内决定是否立案，由两名以上执法人员持证办理"),
+    StepDef("investigate", "调查取证", "review", "handler", 30, duty="全面、客观、公正地调查，收集证据，制作笔录"),
+    StepDef("legal_review", "法制审核", "review", "leader", 7, supervision_point=True,
+            duty="重大执法决定作出前进行法制审核"),
+    StepDef("notice", "告知", "review", "handler", 3, rights="有权陈述、申辩；符合条件的，有权要求听证"),
+    StepDef("hearing", "听证", "hearing", "leader", 20, clock_stops=True, legal_ground=GROUND_HEARING_PENALTY,
+            rights="听证由非本案调查人员主持，当事人可以委托代理人"),
+    StepDef("decide", "决定", "decide", "principal", 7, supervision_point=True,
+            duty="负责人审查；情节复杂或者重大违法行为给予处罚的，集体讨论决定"),
+    StepDef("deliver", "送达执行", "deliver", "handler", rights="不服的，可依法申请行政复议或提起行政诉讼"),
+), (
+    ("file", "investigate", "立案"), ("investigate", "legal_review", ""), ("legal_review", "notice", ""),
+    ("notice", "hearing", "要求听证"), ("notice", "decide", "陈述申辩"), ("hearing", "decide", ""),
+    ("decide", "deliver", "作出处罚决定"),
+))
+
+FLOWS = (LICENSING, PENALTY)
+
+POSTS_BY_ROLE: dict[str, dict[str, tuple[str, ...]]] = {
+    # role → post names to try in a unit, first found wins
+    "window": {"any": ("便民服务中心审批岗", "便民服务代办员", "行政审批岗")},
+    "handler": {"licensing": ("行政审批岗", "便民服务中心审批岗", "便民服务代办员"),
+                "penalty": ("行政执法岗", "综合行政执法岗")},
+    "leader": {"licensing": ("副局长（行政审批）", "党委副书记", "村党组织书记、村委会主任"),
+               "penalty": ("副局长（执法监察）", "党委副书记")},
+    "principal": {"any": ("局长", "党委书记")},
+}
+
+
+def post_names(role: str, category: str) -> tuple[str, ...]:
+    table = POSTS_BY_ROLE[role]
+    return table.get(category) or table.get("any") or ()
