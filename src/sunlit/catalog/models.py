@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
 from sunlit.core import clock
 from sunlit.core.timelimits import LimitUnit
+from sunlit.core.versioning import ImmutableVersionError, ReviewedVersion, VersionStatus
 from sunlit.core.visibility import Visibility, open_q, publishable
 from sunlit.org.models import Official, Post, Unit
 
@@ -43,13 +43,6 @@ INTERNAL_CATEGORIES = frozenset({Category.MAJOR_DECISION, Category.PERSONNEL, Ca
 def requires_legal_basis(category: str) -> bool:
     """External administrative powers must cite a legal basis (职权法定); internal ones need not."""
     return category not in INTERNAL_CATEGORIES
-
-
-class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待审核"
-    APPROVED = "approved", "已批准"
-    REJECTED = "rejected", "已退回"
 
 
 class ChangeKind(models.TextChoices):
@@ -104,30 +97,14 @@ CONTENT_FIELDS = (
     "promised_limit_unit", "fees", "fee_basis", "service_commitment", "responsibilities",
     "accountability", "complaint_phone", "remarks", "audience", "exemption",
 )
-REVIEW_FIELDS = frozenset({"status", "submitted_at", "reviewer", "reviewed_at", "review_comment"})
-
-
-class ImmutableVersionError(Exception):
-    pass
 
 
 @publishable(_version_is_public)
-class PowerItemVersion(Visibility):
+class PowerItemVersion(ReviewedVersion, Visibility):
     """One version of a power item (动态管理). Content never changes once written."""
 
     item = models.ForeignKey(PowerItem, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField("版本号")
     change_kind = models.CharField("变更类型", max_length=10, choices=ChangeKind.choices)
-    status = models.CharField("状态", max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
-    reason = models.TextField("变更理由")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="编制人", on_delete=models.PROTECT,
-                               related_name="+")
-    created_at = models.DateTimeField("编制时间", default=clock.now)
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.TextField("审核意见", blank=True)
 
     name = models.CharField("事项名称", max_length=200)
     category = models.CharField("职权类别", max_length=20, choices=Category.choices, db_index=True)
@@ -190,16 +167,6 @@ class PowerItemVersion(Visibility):
             "number": self.number,
             "change_kind": self.change_kind,
         }
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            fields = kwargs.get("update_fields")
-            if fields is None or not set(fields) <= REVIEW_FIELDS:
-                raise ImmutableVersionError("版本内容一经保存不可修改，请新建版本")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ImmutableVersionError("版本不可删除")
 
 
 class LegalBasis(models.Model):

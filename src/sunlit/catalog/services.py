@@ -13,7 +13,6 @@ from sunlit.catalog.models import (
     LegalBasis,
     PowerItem,
     PowerItemVersion,
-    VersionStatus,
 )
 from sunlit.catalog.permissions import EDIT_ROLES, REVIEW_ROLES
 from sunlit.catalog.rules import validate_content
@@ -21,13 +20,12 @@ from sunlit.catalog.selectors import public_snapshot
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, Invalid, NotAllowed
+from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official, Post, Unit
 from sunlit.org.permissions import has_role
 from sunlit.record.events import record_event
 from sunlit.record.services import publish_record
-
-OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.SUBMITTED)
 
 
 class ContentInvalid(Invalid):
@@ -149,22 +147,9 @@ def _lock(version: PowerItemVersion) -> PowerItemVersion:
 def power_version_submit(*, version: PowerItemVersion, actor: Any, clock: Clock | None = None) -> PowerItemVersion:
     version = _lock(version)
     _require(actor, version.item.unit, EDIT_ROLES, "编制")
-    if version.status != VersionStatus.DRAFT:
-        raise Conflict(f"只有草稿可以提交，当前状态：{version.get_status_display()}", field="status")
-    version.status, version.submitted_at = VersionStatus.SUBMITTED, clock_mod.now(clock)
-    version.save(update_fields=["status", "submitted_at"])
+    mark_submitted(version, clock=clock)
     record_event(actor=actor, action="catalog.version.submit", obj=version,
                  before={"status": VersionStatus.DRAFT}, after={"status": version.status}, clock=clock)
-    return version
-
-
-def _review(version: PowerItemVersion, reviewer: Any) -> PowerItemVersion:
-    version = _lock(version)
-    _require(reviewer, version.item.unit, REVIEW_ROLES, "审核")
-    if version.status != VersionStatus.SUBMITTED:
-        raise Conflict(f"只有待审核的版本可以审核，当前状态：{version.get_status_display()}", field="status")
-    if version.author_id == reviewer.pk:
-        raise NotAllowed("审核人不能是编制人本人（分岗设权）", field="reviewer")
     return version
 
 
@@ -174,10 +159,9 @@ def power_version_approve(
 ) -> PowerItemVersion:
     """Approve a submitted version: it becomes the public one (or, for a cancellation, the item leaves
     the public list and stays in history)."""
-    version = _review(version, reviewer)
-    version.status, version.reviewer, version.reviewed_at = VersionStatus.APPROVED, reviewer, clock_mod.now(clock)
-    version.review_comment = (comment or "").strip()
-    version.save(update_fields=["status", "reviewer", "reviewed_at", "review_comment"])
+    version = _lock(version)
+    _require(reviewer, version.item.unit, REVIEW_ROLES, "审核")
+    mark_reviewed(version, reviewer=reviewer, approve=True, comment=comment, clock=clock)
     item = PowerItem.objects.select_for_update().get(pk=version.item_id)
     before = {"published_version": item.published_version_id, "is_cancelled": item.is_cancelled}
     if version.change_kind == ChangeKind.CANCEL:
@@ -206,12 +190,9 @@ def _publish(version: PowerItemVersion, clock: Clock | None) -> None:
 def power_version_reject(
     *, version: PowerItemVersion, reviewer: Any, comment: str, clock: Clock | None = None
 ) -> PowerItemVersion:
-    if not (comment or "").strip():
-        raise DomainError("退回时请写明理由", field="comment")
-    version = _review(version, reviewer)
-    version.status, version.reviewer, version.reviewed_at = VersionStatus.REJECTED, reviewer, clock_mod.now(clock)
-    version.review_comment = comment.strip()
-    version.save(update_fields=["status", "reviewer", "reviewed_at", "review_comment"])
+    version = _lock(version)
+    _require(reviewer, version.item.unit, REVIEW_ROLES, "审核")
+    mark_reviewed(version, reviewer=reviewer, approve=False, comment=comment, clock=clock)
     record_event(actor=reviewer, action="catalog.version.reject", obj=version,
                  before={"status": VersionStatus.SUBMITTED}, after={"status": version.status},
                  note=version.review_comment, clock=clock)

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
-from sunlit.catalog.models import Category, ImmutableVersionError, PowerItem, VersionStatus, public_item_q
+from sunlit.catalog.models import Category, PowerItem, public_item_q
 from sunlit.core import clock
 from sunlit.core.timelimits import LimitUnit
+from sunlit.core.versioning import ImmutableVersionError, ReviewedVersion, VersionStatus
 from sunlit.core.visibility import publishable
 from sunlit.flows.validate import LABELS, StepKind
 from sunlit.org.models import Post, Unit
@@ -61,26 +61,14 @@ def _version_is_public() -> models.Q:
     return published & (models.Q(flow__item__isnull=True) | public_item_q("flow__item__"))
 
 
-REVIEW_FIELDS = frozenset({"status", "submitted_at", "reviewer", "reviewed_at", "review_comment"})
-
-
 @publishable(_version_is_public)
-class FlowVersion(models.Model):
+class FlowVersion(ReviewedVersion):
     """One version of a flow: its steps and transitions never change once written (动态管理)."""
 
     flow = models.ForeignKey(Flow, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField("版本号")
     limit_unit = models.CharField("时限单位", max_length=10, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
-    status = models.CharField("状态", max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
-    reason = models.TextField("变更理由")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="编制人", on_delete=models.PROTECT,
-                               related_name="+")
-    created_at = models.DateTimeField("编制时间", default=clock.now)
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.TextField("审核意见", blank=True)
+
+    immutable_message = "流程版本一经保存不可修改，请新建版本"
 
     class Meta:
         verbose_name = verbose_name_plural = "流程版本"
@@ -90,16 +78,6 @@ class FlowVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flow}（第{self.number}版）"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            fields = kwargs.get("update_fields")
-            if fields is None or not set(fields) <= REVIEW_FIELDS:
-                raise ImmutableVersionError("流程版本一经保存不可修改，请新建版本")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ImmutableVersionError("流程版本不可删除")
 
     def snapshot(self) -> dict[str, Any]:
         """Steps and transitions as plain values (posts by id): for events, diffs and the log."""

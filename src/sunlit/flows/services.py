@@ -13,12 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from sunlit.catalog.models import Category, PowerItem, PowerItemVersion, VersionStatus
+from sunlit.catalog.models import Category, PowerItem, PowerItemVersion
 from sunlit.catalog.permissions import can_edit, can_review
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, Invalid, NotAllowed
 from sunlit.core.timelimits import LimitUnit
+from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import validate
 from sunlit.flows.models import Flow, FlowVersion, Step, Transition
@@ -26,7 +27,6 @@ from sunlit.org.models import Post, Unit
 from sunlit.record.events import record_event
 from sunlit.record.services import publish_record
 
-OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.SUBMITTED)
 MAX_STEPS = 200
 MAX_TEXT = 2000
 STEP_TEXT_FIELDS = ("duty", "rights", "complaint")
@@ -140,8 +140,9 @@ def flow_version_create(
     """Draft (or submit) a new version of an item's flow (项目流程图), or of a unit's template for a
     category (类别流程图). Refused whole, with every problem named, when the flow is not valid."""
     owner = item.unit if item is not None else unit
-    if owner is None or not can_edit(author, owner):
-        raise NotAllowed(f"您没有{owner.name if owner else '该单位'}的编制权限", field="unit")
+    if owner is None:
+        raise DomainError("请指明事项，或类别流程图所属的单位", field="unit")
+    _require(author, owner, can_edit, "编制")
     if not (reason or "").strip():
         raise DomainError("请填写变更理由", field="reason")
     flow = Flow.objects.select_for_update().get(pk=_flow_for(item=item, unit=unit, category=category, clock=clock).pk)
@@ -184,28 +185,18 @@ def _lock(version: FlowVersion) -> FlowVersion:
     return FlowVersion.objects.select_for_update().select_related("flow__unit").get(pk=version.pk)
 
 
+def _require(user: Any, unit: Unit, may: Any, what: str) -> None:
+    if not may(user, unit):
+        raise NotAllowed(f"您没有{unit.name}的{what}权限", field="unit")
+
+
 @transaction.atomic
 def flow_version_submit(*, version: FlowVersion, actor: Any, clock: Clock | None = None) -> FlowVersion:
     version = _lock(version)
-    if not can_edit(actor, version.flow.unit):
-        raise NotAllowed(f"您没有{version.flow.unit.name}的编制权限", field="unit")
-    if version.status != VersionStatus.DRAFT:
-        raise Conflict(f"只有草稿可以提交，当前状态：{version.get_status_display()}", field="status")
-    version.status, version.submitted_at = VersionStatus.SUBMITTED, clock_mod.now(clock)
-    version.save(update_fields=["status", "submitted_at"])
+    _require(actor, version.flow.unit, can_edit, "编制")
+    mark_submitted(version, clock=clock)
     record_event(actor=actor, action="flows.version.submit", obj=version,
                  before={"status": VersionStatus.DRAFT}, after={"status": version.status}, clock=clock)
-    return version
-
-
-def _review(version: FlowVersion, reviewer: Any) -> FlowVersion:
-    version = _lock(version)
-    if not can_review(reviewer, version.flow.unit):
-        raise NotAllowed(f"您没有{version.flow.unit.name}的审核权限", field="unit")
-    if version.status != VersionStatus.SUBMITTED:
-        raise Conflict(f"只有待审核的版本可以审核，当前状态：{version.get_status_display()}", field="status")
-    if version.author_id == reviewer.pk:
-        raise NotAllowed("审核人不能是编制人本人（分岗设权）", field="reviewer")
     return version
 
 
@@ -214,10 +205,9 @@ def flow_version_approve(
     *, version: FlowVersion, reviewer: Any, comment: str = "", clock: Clock | None = None
 ) -> FlowVersion:
     """Approve a submitted version: it becomes the flow's published one (cases already running keep theirs)."""
-    version = _review(version, reviewer)
-    version.status, version.reviewer, version.reviewed_at = VersionStatus.APPROVED, reviewer, clock_mod.now(clock)
-    version.review_comment = (comment or "").strip()
-    version.save(update_fields=["status", "reviewer", "reviewed_at", "review_comment"])
+    version = _lock(version)
+    _require(reviewer, version.flow.unit, can_review, "审核")
+    mark_reviewed(version, reviewer=reviewer, approve=True, comment=comment, clock=clock)
     flow = Flow.objects.select_for_update().get(pk=version.flow_id)
     before = {"published_version": flow.published_version_id}
     flow.published_version = version
@@ -245,12 +235,9 @@ def _public_snapshot(version: FlowVersion) -> dict[str, Any]:
 def flow_version_reject(
     *, version: FlowVersion, reviewer: Any, comment: str, clock: Clock | None = None
 ) -> FlowVersion:
-    if not (comment or "").strip():
-        raise DomainError("退回时请写明理由", field="comment")
-    version = _review(version, reviewer)
-    version.status, version.reviewer, version.reviewed_at = VersionStatus.REJECTED, reviewer, clock_mod.now(clock)
-    version.review_comment = comment.strip()
-    version.save(update_fields=["status", "reviewer", "reviewed_at", "review_comment"])
+    version = _lock(version)
+    _require(reviewer, version.flow.unit, can_review, "审核")
+    mark_reviewed(version, reviewer=reviewer, approve=False, comment=comment, clock=clock)
     record_event(actor=reviewer, action="flows.version.reject", obj=version,
                  before={"status": VersionStatus.SUBMITTED}, after={"status": version.status},
                  note=version.review_comment, clock=clock)
