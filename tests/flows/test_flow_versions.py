@@ -11,8 +11,8 @@ from django.test import Client
 from sunlit.catalog.models import PowerItemVersion
 from sunlit.core.errors import NotAllowed
 from sunlit.core.models import Event
-from sunlit.flows import services
-from sunlit.flows.models import Flow, FlowVersion
+from sunlit.flows import risks, services
+from sunlit.flows.models import Flow, FlowChart, FlowVersion
 from sunlit.org.models import Post, Unit
 from sunlit.record.models import LeafQueue
 from tests import factories
@@ -190,3 +190,28 @@ def test_the_item_page_lists_the_flow_steps_with_posts_limits_and_branches(
     assert "窗口受理岗 · 5个工作日" in page
     assert "不计时（《中华人民共和国行政许可法》第三十二条、第四十五条）" in page
     assert "→ 审查（受理）；补正（补正）；不予受理（不予受理）" in page
+
+
+def test_the_chart_is_drawn_once_with_public_posts_and_step_risks_and_shown_on_the_item_page(
+    county: dict[str, Unit], item: PowerItemVersion, posts: dict[str, Post], editor: Any, reviewer: Any
+) -> None:
+    steps = licensing_steps(posts)
+    steps[1]["post"] = posts["secret"].pk
+    version = services.flow_version_create(item=item.item, steps=steps, transitions=LICENSING_TRANSITIONS,
+                                           reason="编制", author=editor, submit=True)
+    services.flow_version_approve(version=version, reviewer=reviewer)
+    risks.risk_point_create(unit=county["land"], step=version.steps.get(key="decide"), level="high",
+                            description="违规许可", measures="集体研究", actor=editor)
+
+    response = Client().get(f"/api/v1/powers/{item.item_id}/flow.svg")
+    svg = response.content.decode()
+
+    assert response["Content-Type"].startswith("image/svg+xml")
+    for name in ("受理", "补正", "不予受理", "审查", "决定", "送达", "不予许可", "审批岗", "不计时", "风险高", "监督点"):
+        assert name in svg
+    assert "机要岗" not in svg
+    assert FlowChart.objects.filter(version=version).count() == 1
+    Client().get(f"/api/v1/powers/{item.item_id}/flow.svg")
+    assert FlowChart.objects.count() == 1
+    page = Client().get(f"/powers/{item.item_id}/").content.decode()
+    assert f'<img src="/api/v1/powers/{item.item_id}/flow.svg"' in page

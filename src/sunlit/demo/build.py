@@ -62,6 +62,7 @@ from sunlit.demo.county.common import (
     commitment,
 )
 from sunlit.demo.county.laws import basis
+from sunlit.flows import risks
 from sunlit.flows import services as flow_services
 from sunlit.org import services as org_services
 from sunlit.org.models import Membership, Official, PortfolioArea, Post, Role, Unit, UnitKind
@@ -478,6 +479,12 @@ class _Builder:
                 self.tl.step(8)
                 flow_services.flow_version_approve(version=version, reviewer=reviewer, comment="同意")
                 self.tl.step(3)
+                for key, level, description, measures in demo_flows.RISKS[flow.category]:
+                    step = version.steps.get(key=key)
+                    risks.risk_point_create(unit=unit, step=step, post=step.post, level=level,
+                                            description=description, measures=measures,
+                                            owner=step.post.name if step.post else "", actor=editor,
+                                            next_review=dt.date(2026, 12, 31))
 
     def _flow_steps(self, code: str, flow: demo_flows.FlowDef) -> list[dict[str, Any]] | None:
         """The template's steps on this unit's posts; None when the unit lacks a post a step needs."""

@@ -165,3 +165,68 @@ class Transition(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableVersionError("流程流转不可删除")
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", "高"
+    MEDIUM = "medium", "中"
+    LOW = "low", "低"
+
+
+def _risk_is_public() -> models.Q:
+    """A risk point of a public item, a post that is not internal, or a step of a published flow; its
+    internal note is never shown (the portal shows levels and measures only)."""
+    return (
+        (models.Q(item__isnull=True) | public_item_q("item__"))
+        & (models.Q(post__isnull=True) | models.Q(post__is_internal=False))
+        & (models.Q(step__isnull=True) | models.Q(step__version__status=VersionStatus.APPROVED,
+                                                  step__version__flow__published_version=models.F("step__version")))
+    )
+
+
+@publishable(_risk_is_public)
+class RiskPoint(models.Model):
+    """廉能风险点: where power could be abused (a power item, a step of its flow, or a post), how likely and
+    how serious (高/中/低), what prevents it, who owns it, and when it is next reviewed. The register of
+    a unit's risk points is its risk ledger (风险台账)."""
+
+    unit = models.ForeignKey(Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="risk_points")
+    item = models.ForeignKey(PowerItem, verbose_name="职权事项", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="risk_points")
+    step = models.ForeignKey(Step, verbose_name="流程环节", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="risk_points")
+    post = models.ForeignKey(Post, verbose_name="岗位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="risk_points")
+    description = models.TextField("风险描述")
+    level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices, db_index=True)
+    measures = models.TextField("防控措施", blank=True)
+    owner = models.CharField("责任人", max_length=100, blank=True)
+    next_review = models.DateField("下次评估日期", null=True, blank=True, db_index=True)
+    internal_note = models.TextField("内部备注", blank=True)
+    created_at = models.DateTimeField("登记时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "廉能风险点"
+        ordering = ["unit", "id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(item__isnull=False) | models.Q(step__isnull=False) | models.Q(post__isnull=False),
+            name="risk_point_attached")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}·{self.description[:20]}"
+
+
+class FlowChart(models.Model):
+    """The public chart of a flow version, drawn once (the layout takes a WebAssembly Graphviz start-up)
+    and served from here; the DOT source is kept so another Graphviz can redraw it."""
+
+    version = models.OneToOneField(FlowVersion, on_delete=models.CASCADE, related_name="chart")
+    dot = models.TextField()
+    svg = models.TextField()
+    drawn_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "流程图（已绘制）"
+
+    def __str__(self) -> str:
+        return f"{self.version}·流程图"

@@ -10,7 +10,9 @@ from django.db.models import Prefetch
 from sunlit.catalog.models import PowerItem
 from sunlit.catalog.permissions import READ_ROLES
 from sunlit.core.visibility import public_queryset
-from sunlit.flows.models import FlowVersion, Step, Transition
+from sunlit.flows.chart import ChartStep
+from sunlit.flows.models import FlowVersion, RiskLevel, RiskPoint, Step, Transition
+from sunlit.flows.validate import PlainTransition
 from sunlit.org.models import Post
 from sunlit.org.permissions import units_for
 
@@ -35,6 +37,30 @@ class PublicFlow:
             leads.setdefault(t.source_id, []).append((names[t.target_id], t.outcome))
         return [{"step": step, "post": step.post if step.post_id in self.public_posts else None,
                  "leads": leads.get(step.pk, [])} for step in self.steps]
+
+
+    def chart_steps(self, risks: dict[int, str]) -> list[ChartStep]:
+        """The steps as the public chart draws them: a post only when public; `risks` the highest public
+        risk level of each step, by step id."""
+        return [ChartStep(key=step.key, name=step.name, kind=step.kind,
+                          post_name=step.post.name if step.post is not None and step.post_id in self.public_posts
+                          else "", limit=step.limit, clock_stops=step.clock_stops,
+                          supervision_point=step.supervision_point, risk=risks.get(step.pk))
+                for step in self.steps]
+
+    def chart_transitions(self) -> list[PlainTransition]:
+        keys = {step.pk: step.key for step in self.steps}
+        return [PlainTransition(keys[t.source_id], keys[t.target_id], t.outcome) for t in self.transitions]
+
+
+def step_risk_levels(steps: list[Step]) -> dict[int, str]:
+    """The highest public risk level (高 > 中 > 低) of each step that has one, by step id."""
+    order: dict[str, int] = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 1, RiskLevel.LOW: 2}
+    found: dict[int, str] = {}
+    rows = public_queryset(RiskPoint).filter(step__in=steps).values_list("step_id", "level")
+    for step_id, level in sorted(rows, key=lambda r: order[r[1]], reverse=True):
+        found[step_id] = RiskLevel(level).label
+    return found
 
 
 def _with_content(versions: Any) -> Any:

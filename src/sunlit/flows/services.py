@@ -21,8 +21,9 @@ from sunlit.core.errors import Conflict, DomainError, Invalid, NotAllowed
 from sunlit.core.timelimits import LimitUnit
 from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted
 from sunlit.core.visibility import public_queryset
-from sunlit.flows import validate
-from sunlit.flows.models import Flow, FlowVersion, Step, Transition
+from sunlit.flows import chart, validate
+from sunlit.flows.models import Flow, FlowChart, FlowVersion, Step, Transition
+from sunlit.flows.selectors import PublicFlow, step_risk_levels
 from sunlit.org.models import Post, Unit
 from sunlit.record.events import record_event
 from sunlit.record.services import publish_record
@@ -242,3 +243,17 @@ def flow_version_reject(
                  before={"status": VersionStatus.SUBMITTED}, after={"status": version.status},
                  note=version.review_comment, clock=clock)
     return version
+
+
+def flow_chart_svg(flow: PublicFlow) -> str:
+    """The public chart of a published flow version: drawn on first request, then served from the
+    FlowChart row (a version never changes; a risk level added later shows when the chart is redrawn,
+    at the next version)."""
+    cached = FlowChart.objects.filter(version=flow.version).values_list("svg", flat=True).first()
+    if cached is not None:
+        return cached
+    dot = chart.flow_dot(flow.chart_steps(step_risk_levels(flow.steps)), flow.chart_transitions(),
+                         limit_unit=flow.version.limit_unit, title=f"办理流程图（第{flow.version.number}版）")
+    svg = chart.render_svg(dot)
+    FlowChart.objects.get_or_create(version=flow.version, defaults={"dot": dot, "svg": svg})
+    return svg

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from sunlit.api import schemas as s
@@ -46,6 +46,18 @@ def get_flow(request: HttpRequest, item_id: int) -> Any:
     if flow is None:
         raise NotFound("事项不存在、未公开或尚无已发布的流程图", field="id")
     return _flow_document(flow)
+
+
+@router.get("/powers/{item_id}/flow.svg", summary="事项的流程图（SVG）")
+def get_flow_svg(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = catalog_selectors.public_power(item_id)
+    flow = selectors.public_flow(item) if item is not None else None
+    if flow is None:
+        raise NotFound("事项不存在、未公开或尚无已发布的流程图", field="id")
+    response = HttpResponse(services.flow_chart_svg(flow), content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 class FlowVersionIn(s.InputSchema):

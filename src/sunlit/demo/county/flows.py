@@ -94,3 +94,24 @@ POSTS_BY_ROLE: dict[str, dict[str, tuple[str, ...]]] = {
 def post_names(role: str, category: str) -> tuple[str, ...]:
     table = POSTS_BY_ROLE[role]
     return table.get(category) or table.get("any") or ()
+
+
+# 廉能风险点 at the sensitive steps of each template: (step key, level, description, measures).
+RISKS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    Category.LICENSING: (
+        ("accept", "medium", "对符合条件的申请不予受理，或对不符合条件的违规受理；刁难申请人",
+         "一次性告知制度；受理凭证全程留痕；电子监察实时预警"),
+        ("review", "high", "审查不严、降低标准或附加条件；与申请人有利害关系不回避",
+         "两人以上现场核查；利害关系回避；审查意见实名签署"),
+        ("decide", "high", "违规作出准予许可决定；超越权限审批",
+         "分管领导审核与集体研究相结合；许可结果公示；纪检监察抽查"),
+    ),
+    Category.PENALTY: (
+        ("investigate", "high", "选择性执法；调查取证不全面、不客观；隐瞒违法事实",
+         "执法全过程记录；两名以上执法人员持证执法；案卷评查"),
+        ("decide", "high", "滥用自由裁量权，处罚畸轻畸重；以罚代刑",
+         "严格执行行政处罚自由裁量基准；重大处罚集体讨论和法制审核"),
+        ("deliver", "low", "罚没款不按规定上缴；执行不到位",
+         "罚缴分离；罚没收入直接缴入国库"),
+    ),
+}
