@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from sunlit.catalog.models import PowerItemVersion
 from sunlit.core.errors import DomainError, NotAllowed
@@ -85,3 +86,21 @@ def test_the_public_sees_risks_of_public_posts_and_never_internal_ones(
                             actor=editor)
 
     assert list(risks.public_risks(county["land"])) == [shown]
+
+
+def test_the_unit_page_and_api_show_levels_and_measures_but_no_internal_note(
+    county: dict[str, Unit], posts: dict[str, Post], editor: Any
+) -> None:
+    risks.risk_point_create(unit=county["land"], post=posts["review"], level="high", description="违规审批",
+                            measures="集体研究决定", owner="分管副局长", internal_note="2025年曾有信访件", actor=editor)
+    risks.risk_point_create(unit=county["land"], post=posts["secret"], level="medium", description="泄露秘密",
+                            actor=editor)
+
+    page = Client().get("/units/YD-ZRZY/").content.decode()
+    body = Client().get("/api/v1/units/YD-ZRZY/risks").json()
+
+    assert "违规审批" in page and "集体研究决定" in page and "审批岗" in page
+    assert "信访" not in page and "泄露秘密" not in page
+    assert [(r["level_label"], r["description"], r["post"]) for r in body] == [("高", "违规审批", "审批岗")]
+    assert "internal_note" not in body[0]
+    assert Client().get("/api/v1/units/NOPE/risks").status_code == 404

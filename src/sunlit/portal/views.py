@@ -9,6 +9,7 @@ from django.shortcuts import render
 from sunlit.catalog import selectors
 from sunlit.catalog.models import Category
 from sunlit.core.visibility import public_queryset
+from sunlit.flows import risks
 from sunlit.flows import selectors as flow_selectors
 from sunlit.org.models import Official, Unit
 from sunlit.record.selectors import latest_checkpoint, verifier_key
@@ -62,4 +63,5 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/unit.html", {
         "unit": unit, "officials": officials, "children": children,
         "count": selectors.public_powers(unit_code=unit.code).count(),
+        "risks": risks.public_risks(unit),
     })

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,9 +13,11 @@ from sunlit.api.auth import staff_auth
 from sunlit.catalog import selectors as catalog_selectors
 from sunlit.catalog.models import Category
 from sunlit.core.errors import NotFound
-from sunlit.flows import selectors, services
+from sunlit.core.visibility import public_queryset
+from sunlit.flows import risks, selectors, services
 from sunlit.flows.models import FlowVersion
 from sunlit.flows.validate import LABELS
+from sunlit.org.models import Unit
 
 router = Router(tags=["公开数据"])
 STAFF = ["流程图"]
@@ -58,6 +61,27 @@ def get_flow_svg(request: HttpRequest, item_id: int) -> HttpResponse:
     response["Cache-Control"] = "public, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
+
+
+class RiskOut(s.Schema):
+    id: int
+    level: str
+    level_label: str = s.Field(alias="get_level_display")
+    description: str
+    measures: str
+    owner: str
+    item: int | None = s.Field(None, alias="item_id")
+    step: str | None = s.Field(None, alias="step.name")
+    post: str | None = s.Field(None, alias="post.name")
+    next_review: dt.date | None
+
+
+@router.get("/units/{code}/risks", response=list[RiskOut], summary="单位的廉能风险点及防控措施")
+def unit_risks(request: HttpRequest, code: str) -> Any:
+    unit = public_queryset(Unit).filter(code=code).first()
+    if unit is None:
+        raise NotFound(f"单位{code}不存在", field="code")
+    return risks.public_risks(unit)
 
 
 class FlowVersionIn(s.InputSchema):
