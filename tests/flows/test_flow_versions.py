@@ -215,3 +215,26 @@ def test_the_chart_is_drawn_once_with_public_posts_and_step_risks_and_shown_on_t
     assert FlowChart.objects.count() == 1
     page = Client().get(f"/powers/{item.item_id}/").content.decode()
     assert f'<img src="/api/v1/powers/{item.item_id}/flow.svg"' in page
+
+
+def test_a_village_step_sent_up_names_the_township_post_and_its_unit(county: dict[str, Unit]) -> None:
+    editor = factories.staff("town_editor", county["town"], "editor")
+    reviewer = factories.staff("town_reviewer", county["town"], "reviewer")
+    house = factories.published(county["village"], editor, reviewer, code="CX-001", name="村民建房申请初审",
+                                promised_limit=20)
+    village_post = Post.objects.create(unit=county["village"], name="便民服务代办员")
+    township_post = Post.objects.create(unit=county["town"], name="便民服务中心审批岗")
+    steps = [{"key": "apply", "name": "申请", "kind": "apply", "post": village_post.pk},
+             {"key": "check", "name": "村级初审", "kind": "review", "post": village_post.pk, "limit": 2},
+             {"key": "report", "name": "上报乡镇审批", "kind": "report_up", "post": township_post.pk, "limit": 1},
+             {"key": "sent", "name": "转乡镇审批", "kind": "deliver", "post": township_post.pk}]
+    links = [{"from": "apply", "to": "check"}, {"from": "check", "to": "report"}, {"from": "report", "to": "sent"}]
+    version = services.flow_version_create(item=house.item, steps=steps, transitions=links, reason="编制",
+                                           author=editor, submit=True)
+    services.flow_version_approve(version=version, reviewer=reviewer)
+
+    page = Client().get(f"/powers/{house.item_id}/").content.decode()
+    svg = Client().get(f"/api/v1/powers/{house.item_id}/flow.svg").content.decode()
+
+    assert "便民服务中心审批岗（贡江镇，上报）" in page
+    assert "便民服务中心审批岗（贡江镇）" in svg

@@ -25,6 +25,7 @@ from django.db import transaction
 from sunlit.catalog import services
 from sunlit.catalog.models import (
     INTERNAL_CATEGORIES,
+    Category,
     ChangeKind,
     LimitUnit,
     PowerItem,
@@ -486,13 +487,31 @@ class _Builder:
                                             owner=step.post.name if step.post else "", actor=editor,
                                             next_review=dt.date(2026, 12, 31))
 
+        for item in PowerItem.objects.filter(published_version__name__in=list(demo_flows.ITEM_FLOWS)).select_related(
+                "unit", "published_version").order_by("unit__path", "code"):
+            assert item.published_version is not None
+            flow = demo_flows.ITEM_FLOWS[item.published_version.name]
+            steps = self._flow_steps(item.unit.code, flow)
+            if steps is None:
+                continue
+            editor, reviewer = self._staff_for(self.defs[item.unit.code])
+            version = flow_services.flow_version_create(
+                item=item, steps=steps, transitions=[{"from": a, "to": b, "outcome": o} for a, b, o in flow.transitions],
+                reason="按本事项的法定程序编制项目流程图", author=editor, submit=True)
+            self.tl.step(8)
+            flow_services.flow_version_approve(version=version, reviewer=reviewer, comment="同意")
+            self.tl.step(3)
+
     def _flow_steps(self, code: str, flow: demo_flows.FlowDef) -> list[dict[str, Any]] | None:
-        """The template's steps on this unit's posts; None when the unit lacks a post a step needs."""
-        by_name = {post.name: post for (unit_code, _), post in self.posts.items() if unit_code == code}
+        """The flow's steps on this unit's posts (a step sent up, on its parent's); None when a post is missing."""
+        parent = self.defs[code].parent
+        names = {unit_code: {post.name: post for (u, _), post in self.posts.items() if u == unit_code}
+                 for unit_code in (code, parent) if unit_code}
         steps = []
         for s in flow.steps:
-            post = next((by_name[name] for name in demo_flows.post_names(s.role, flow.category) if name in by_name),
-                        None)
+            by_name = names.get((parent if s.up else code) or code, {})
+            category = Category.LICENSING if s.up else flow.category
+            post = next((by_name[name] for name in demo_flows.post_names(s.role, category) if name in by_name), None)
             if post is None:
                 return None
             steps.append({"key": s.key, "name": s.name, "kind": s.kind, "post": post.pk, "limit": s.limit,

@@ -42,11 +42,19 @@ class PublicFlow:
     def chart_steps(self, risks: dict[int, str]) -> list[ChartStep]:
         """The steps as the public chart draws them: a post only when public; `risks` the highest public
         risk level of each step, by step id."""
-        return [ChartStep(key=step.key, name=step.name, kind=step.kind,
-                          post_name=step.post.name if step.post is not None and step.post_id in self.public_posts
-                          else "", limit=step.limit, clock_stops=step.clock_stops,
+        return [ChartStep(key=step.key, name=step.name, kind=step.kind, post_name=self._post_name(step),
+                          limit=step.limit, clock_stops=step.clock_stops,
                           supervision_point=step.supervision_point, risk=risks.get(step.pk))
                 for step in self.steps]
+
+    def _post_name(self, step: Step) -> str:
+        """The public post's name; a post of a unit above (上报) with its unit's short name."""
+        if step.post is None or step.post_id not in self.public_posts:
+            return ""
+        unit = step.post.unit
+        if unit.pk == self.version.flow.unit_id:
+            return step.post.name
+        return f"{step.post.name}（{unit.short_name or unit.name}）"
 
     def chart_transitions(self) -> list[PlainTransition]:
         keys = {step.pk: step.key for step in self.steps}

@@ -30,6 +30,7 @@ class StepDef:
     supervision_point: bool = False
     duty: str = ""
     rights: str = ""
+    up: bool = False  # 上报: done by a post of the unit above (the township approving what a village receives)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,50 @@ PENALTY = FlowDef(Category.PENALTY, "calendar", (
 
 FLOWS = (LICENSING, PENALTY)
 
+# 项目流程图: items whose own legal procedure overrides their unit's template, by item name.
+VILLAGE_HOUSE = FlowDef(Category.OTHER, "working", (
+    StepDef("apply", "提出建房申请", "apply", "window", rights="可委托便民服务代办员代为申请，免费代办"),
+    StepDef("accept", "受理", "accept", "window", 1, supervision_point=True,
+            duty="查验申请书、户口簿、宅基地现状等材料", rights="材料不全的，一次性告知需要补正的全部内容"),
+    StepDef("correct", "补正", "correction", "window", 5, clock_stops=True, legal_ground=GROUND_CORRECTION),
+    StepDef("refuse", "不予受理", "not_accepted", "window", rights="有权获得书面理由"),
+    StepDef("discuss", "村民小组讨论并公示", "review", "leader", 5, supervision_point=True,
+            duty="村民小组会议讨论，申请人、建房位置和面积在本组公示不少于5个工作日",
+            rights="村民对公示内容有异议的，可向村务监督委员会反映"),
+    StepDef("check", "村级初审", "decide", "leader", 2, duty="村委会审查申请人资格、是否符合村庄规划和宅基地使用方案"),
+    StepDef("report", "上报乡镇审批", "report_up", "window", 1, up=True,
+            duty="将申请材料和初审意见报乡镇人民政府便民服务中心"),
+    StepDef("sent", "转乡镇审批", "deliver", "window", up=True, rights="可凭受理编号查询乡镇审批进度"),
+    StepDef("rejected", "初审不通过", "denied", "leader", rights="有权获得书面理由，可向乡镇人民政府反映"),
+), (
+    ("apply", "accept", ""), ("accept", "discuss", "受理"), ("accept", "correct", "补正"),
+    ("accept", "refuse", "不予受理"), ("correct", "accept", "补正完成"), ("discuss", "check", ""),
+    ("check", "report", "同意上报"), ("check", "rejected", "不同意"), ("report", "sent", ""),
+))
+
+TOWNSHIP_HOMESTEAD = FlowDef(Category.LICENSING, "working", (
+    StepDef("apply", "申请（村级上报）", "apply", "window", rights="可通过村便民服务代办员代办"),
+    StepDef("accept", "受理", "accept", "window", 1, supervision_point=True,
+            rights="材料不全的，一次性告知需要补正的全部内容"),
+    StepDef("correct", "补正", "correction", "window", 5, clock_stops=True, legal_ground=GROUND_CORRECTION),
+    StepDef("refuse", "不予受理", "not_accepted", "window", rights="有权获得书面理由"),
+    StepDef("survey", "联合审查和实地踏勘", "review", "handler", 5, supervision_point=True,
+            duty="会同自然资源、农业农村等部门审查用地、规划，到现场踏勘"),
+    StepDef("hearing", "听证", "hearing", "leader", 20, clock_stops=True, legal_ground=GROUND_HEARING_LICENCE,
+            rights="涉及他人重大利益的，利害关系人有权要求听证"),
+    StepDef("decide", "审批决定", "decide", "principal", 2, supervision_point=True,
+            duty="乡镇人民政府集体研究，作出批准或不予批准的决定"),
+    StepDef("deliver", "发放批准书并公开", "deliver", "window", duty="发放《农村宅基地批准书》，审批结果公开"),
+    StepDef("deny", "不予批准", "denied", "window", rights="依法申请行政复议或提起行政诉讼"),
+), (
+    ("apply", "accept", ""), ("accept", "survey", "受理"), ("accept", "correct", "补正"),
+    ("accept", "refuse", "不予受理"), ("correct", "accept", "补正完成"), ("survey", "decide", "无需听证"),
+    ("survey", "hearing", "需要听证"), ("hearing", "decide", ""), ("decide", "deliver", "批准"),
+    ("decide", "deny", "不予批准"),
+))
+
+ITEM_FLOWS: dict[str, FlowDef] = {"村民建房申请初审": VILLAGE_HOUSE, "农村村民宅基地审批": TOWNSHIP_HOMESTEAD}
+
 POSTS_BY_ROLE: dict[str, dict[str, tuple[str, ...]]] = {
     # role → post names to try in a unit, first found wins
     "window": {"any": ("便民服务中心审批岗", "便民服务代办员", "行政审批岗")},
@@ -93,7 +138,7 @@ POSTS_BY_ROLE: dict[str, dict[str, tuple[str, ...]]] = {
 
 def post_names(role: str, category: str) -> tuple[str, ...]:
     table = POSTS_BY_ROLE[role]
-    return table.get(category) or table.get("any") or ()
+    return table.get(category) or table.get("any") or table.get(Category.LICENSING) or ()
 
 
 # 廉能风险点 at the sensitive steps of each template: (step key, level, description, measures).
