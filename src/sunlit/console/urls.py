@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sunlit.console.views import dashboard, org, powers, transfer
+from sunlit.console.views import dashboard, org, powers, risks, transfer
 
 app_name = "console"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("import/", transfer.import_powers, name="import"),
     path("export/", transfer.export_powers, name="export"),
     path("compliance/", org.compliance, name="compliance"),
+    path("risks/", risks.ledger, name="risks"),
+    path("risks/export/", risks.export, name="risks_export"),
 ]
