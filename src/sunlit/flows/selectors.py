@@ -10,10 +10,11 @@ from django.db.models import Prefetch
 from sunlit.catalog.models import PowerItem
 from sunlit.catalog.permissions import READ_ROLES
 from sunlit.core.visibility import public_queryset
+from sunlit.flows.bpmn import BpmnStep
 from sunlit.flows.chart import ChartStep
 from sunlit.flows.models import FlowVersion, RiskLevel, RiskPoint, Step, Transition
 from sunlit.flows.validate import PlainTransition
-from sunlit.org.models import Post
+from sunlit.org.models import Post, Unit
 from sunlit.org.permissions import units_for
 
 
@@ -56,6 +57,13 @@ class PublicFlow:
             return step.post.name
         return f"{step.post.name}（{unit.short_name or unit.name}）"
 
+    def bpmn_steps(self) -> list[BpmnStep]:
+        """The steps as the public BPMN export holds them (a post only when public)."""
+        return [BpmnStep(key=step.key, name=step.name, kind=step.kind, post_name=self._post_name(step),
+                         duty=step.duty, limit=step.limit, clock_stops=step.clock_stops,
+                         legal_ground=step.legal_ground, supervision_point=step.supervision_point,
+                         rights=step.rights, complaint=step.complaint) for step in self.steps]
+
     def chart_transitions(self) -> list[PlainTransition]:
         keys = {step.pk: step.key for step in self.steps}
         return [PlainTransition(keys[t.source_id], keys[t.target_id], t.outcome) for t in self.transitions]
@@ -95,6 +103,19 @@ def public_flow(item: PowerItem) -> PublicFlow | None:
     posts = {s.post_id for s in steps if s.post_id}
     shown = set(public_queryset(Post).filter(pk__in=posts).values_list("pk", flat=True))
     return PublicFlow(version, source, steps, list(version.transitions.all()), shown)
+
+
+def posts_by_name(unit: Unit) -> dict[str, int]:
+    """Posts a flow of `unit` may name, by name: the unit's own first, then those of the units above it
+    (上报), each also as "岗位（单位简称）" the way charts and BPMN lanes print a post sent up."""
+    found: dict[str, int] = {}
+    codes = [c for c in unit.path.split("/") if c]
+    posts = Post.objects.filter(unit__code__in=codes).select_related("unit")
+    for post in sorted(posts, key=lambda p: -len(p.unit.path)):
+        found.setdefault(post.name if post.unit_id == unit.pk else
+                         f"{post.name}（{post.unit.short_name or post.unit.name}）", post.pk)
+        found.setdefault(post.name, post.pk)
+    return found
 
 
 def staff_flow_version(*, viewer: Any, version_id: int) -> FlowVersion | None:

@@ -6,15 +6,16 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from sunlit.api import schemas as s
 from sunlit.api.auth import staff_auth
 from sunlit.catalog import selectors as catalog_selectors
 from sunlit.catalog.models import Category
-from sunlit.core.errors import NotFound
+from sunlit.core.errors import DomainError, NotFound
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import risks, selectors, services
+from sunlit.flows.bpmn import MAX_BYTES, export_bpmn
 from sunlit.flows.models import FlowVersion
 from sunlit.flows.validate import LABELS
 from sunlit.org.models import Unit
@@ -60,6 +61,20 @@ def get_flow_svg(request: HttpRequest, item_id: int) -> HttpResponse:
     response = HttpResponse(services.flow_chart_svg(flow), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@router.get("/powers/{item_id}/flow.bpmn", summary="事项的流程图（BPMN 2.0，可在标准建模工具中打开）")
+def get_flow_bpmn(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = catalog_selectors.public_power(item_id)
+    flow = selectors.public_flow(item) if item is not None else None
+    if item is None or flow is None:
+        raise NotFound("事项不存在、未公开或尚无已发布的流程图", field="id")
+    data = export_bpmn(flow.bpmn_steps(), flow.chart_transitions(), limit_unit=flow.version.limit_unit,
+                       process_id=f"Process_{item.pk}", name=f"{item.published_version.name}（第{flow.version.number}版）"
+                       if item.published_version else f"事项{item.pk}")
+    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sunlit-flow-{item.pk}-v{flow.version.number}.bpmn"'
     return response
 
 
@@ -115,6 +130,25 @@ def create_item_flow(request: HttpRequest, item_id: int, payload: FlowVersionIn)
     return Status(201, services.flow_version_create(item=item, steps=payload.steps, transitions=payload.transitions,
                                                     reason=payload.reason, author=request.user,
                                                     submit=payload.submit))
+
+
+class BpmnImportQuery(s.InputSchema):
+    reason: str = s.Field(..., min_length=1, max_length=500)
+    submit: bool = False
+
+
+@router.post("/powers/{item_id}/flow-versions.bpmn", auth=staff_auth, tags=STAFF, response={201: FlowVersionOut},
+             summary="从BPMN 2.0文件导入事项的流程图（新版本）",
+             description="请求体为BPMN XML（不超过2 MB）；只接受Sunlit导出的子集，其余元素按名称拒绝。")
+def import_item_flow(request: HttpRequest, item_id: int, query: Query[BpmnImportQuery]) -> Any:
+    item = catalog_selectors.staff_item(viewer=request.user, item_id=item_id)
+    if item is None:
+        raise NotFound("事项不存在或您无权查看", field="id")
+    declared = int(request.headers.get("Content-Length") or 0)
+    if declared > MAX_BYTES:
+        raise DomainError(f"BPMN文件超过{MAX_BYTES // 1024 // 1024} MB", field="bpmn")
+    return Status(201, services.flow_version_from_bpmn(item=item, data=request.body, reason=query.reason,
+                                                       author=request.user, submit=query.submit))
 
 
 @router.post("/units/{code}/flows/{category}/versions", auth=staff_auth, tags=STAFF, response={201: FlowVersionOut},
