@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from sunlit.api import schemas as s
 from sunlit.api.auth import staff_auth
 from sunlit.catalog import selectors as catalog_selectors
-from sunlit.catalog.models import Category
+from sunlit.catalog.models import Category, PowerItem
 from sunlit.core.errors import DomainError, NotFound
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import risks, selectors, services
@@ -43,21 +43,23 @@ def _flow_document(flow: selectors.PublicFlow) -> dict[str, Any]:
     }
 
 
-@router.get("/powers/{item_id}/flow", summary="事项的流程图（项目流程图，或所属单位的类别流程图）")
-def get_flow(request: HttpRequest, item_id: int) -> Any:
+def _public_flow(item_id: int) -> tuple[PowerItem, selectors.PublicFlow]:
     item = catalog_selectors.public_power(item_id)
     flow = selectors.public_flow(item) if item is not None else None
-    if flow is None:
+    if item is None or flow is None:
         raise NotFound("事项不存在、未公开或尚无已发布的流程图", field="id")
+    return item, flow
+
+
+@router.get("/powers/{item_id}/flow", summary="事项的流程图（项目流程图，或所属单位的类别流程图）")
+def get_flow(request: HttpRequest, item_id: int) -> Any:
+    _, flow = _public_flow(item_id)
     return _flow_document(flow)
 
 
 @router.get("/powers/{item_id}/flow.svg", summary="事项的流程图（SVG）")
 def get_flow_svg(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = catalog_selectors.public_power(item_id)
-    flow = selectors.public_flow(item) if item is not None else None
-    if flow is None:
-        raise NotFound("事项不存在、未公开或尚无已发布的流程图", field="id")
+    _, flow = _public_flow(item_id)
     response = HttpResponse(services.flow_chart_svg(flow), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -66,10 +68,7 @@ def get_flow_svg(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @router.get("/powers/{item_id}/flow.bpmn", summary="事项的流程图（BPMN 2.0，可在标准建模工具中打开）")
 def get_flow_bpmn(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = catalog_selectors.public_power(item_id)
-    flow = selectors.public_flow(item) if item is not None else None
-    if item is None or flow is None:
-        raise NotFound("事项不存在、未公开或尚无已发布的流程图", field="id")
+    item, flow = _public_flow(item_id)
     data = export_bpmn(flow.bpmn_steps(), flow.chart_transitions(), limit_unit=flow.version.limit_unit,
                        process_id=f"Process_{item.pk}", name=f"{item.published_version.name}（第{flow.version.number}版）"
                        if item.published_version else f"事项{item.pk}")
