@@ -125,3 +125,12 @@ def test_a_ten_step_flow_renders_in_under_5_s_and_faster_once_compiled(monkeypat
 
     assert first < 5, first
     assert again < 0.25, again  # the compiled module is kept: no second compilation
+
+
+def test_an_outcome_on_a_single_way_on_is_written_beside_the_line_not_over_the_arrow() -> None:
+    steps = [ChartStep("file", "立案", "apply", "行政执法岗", 7), ChartStep("deliver", "送达", "deliver", "行政执法岗")]
+
+    dot = flow_dot(steps, [PlainTransition("file", "deliver", "作出处罚决定")], limit_unit="calendar")
+
+    assert "xlabel" not in dot
+    assert 'label="作出处罚决定", shape="plaintext"' in dot

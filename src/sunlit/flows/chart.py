@@ -255,8 +255,21 @@ def flow_dot(steps: Sequence[ChartStep], transitions: Sequence[PlainTransition],
                     edges.append(f"  {diamond} -> {ids[t.target]};")
             continue
         for t in branches:
+            loop = _is_loop(step, by_key[t.target])
+            if clean(t.outcome) and not loop:
+                # A single way on that still names its outcome (立案, 作出处罚决定): the same text node on
+                # the line as a branch, so the words never sit on the arrow.
+                w, _ = box_size([t.outcome], TAG_FONT_SIZE)
+                outcome = node_id(f"{name}·{clean(t.outcome)}")
+                on_main = key in main and t.target in main
+                lines.append(f"  {outcome}" + _attrs(
+                    label=t.outcome, shape="plaintext", fontsize=TAG_FONT_SIZE, width=round(w - 0.1, 3),
+                    height=0.22, **({"group": "main"} if on_main else {})) + ";")
+                edges.append(f"  {ids[key]} -> {outcome}{_attrs(arrowhead='none')};")
+                edges.append(f"  {outcome} -> {ids[t.target]};")
+                continue
             attrs = {"xlabel": t.outcome} if clean(t.outcome) else {}
-            if _is_loop(step, by_key[t.target]):
+            if loop:
                 # The correction loop goes back up to acceptance without pulling 受理 below 补正.
                 attrs.update(constraint=False, style="dashed")
             edges.append(f"  {ids[key]} -> {ids[t.target]}{_attrs(**attrs) if attrs else ''};")
