@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sunlit.catalog.models import Category, requires_legal_basis
+from sunlit.core.errors import FieldError
 from sunlit.core.timelimits import LimitUnit
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -26,12 +27,6 @@ class Limit:
 
     days: int
     unit: str = LimitUnit.WORKING_DAYS
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
 
 
 def normalize(text: Any) -> str:

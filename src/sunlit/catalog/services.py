@@ -14,27 +14,21 @@ from sunlit.catalog.models import (
     PowerItem,
     PowerItemVersion,
 )
-from sunlit.catalog.permissions import EDIT_ROLES, REVIEW_ROLES
+from sunlit.catalog.permissions import require_edit, require_review
 from sunlit.catalog.rules import validate_content
 from sunlit.catalog.selectors import public_snapshot
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
-from sunlit.core.errors import Conflict, DomainError, Invalid, NotAllowed
+from sunlit.core.errors import Conflict, DomainError, Invalid
 from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official, Post, Unit
-from sunlit.org.permissions import has_role
 from sunlit.record.events import record_event
 from sunlit.record.services import publish_record
 
 
 class ContentInvalid(Invalid):
     """A version's content was refused; `errors` lists each field that was wrong."""
-
-
-def _require(user: Any, unit: Unit, roles: Any, what: str) -> None:
-    if not has_role(user, unit, roles):
-        raise NotAllowed(f"您没有{unit.name}的{what}权限", field="unit")
 
 
 def _clean_content(content: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +86,7 @@ def power_item_create(
     author: Any, parent: PowerItem | None = None, submit: bool = False, clock: Clock | None = None,
 ) -> PowerItemVersion:
     """Add a new power to a unit's list: the item and its first version (draft, or submitted)."""
-    _require(author, unit, EDIT_ROLES, "编制")
+    require_edit(author, unit)
     code = (code or "").strip()
     if not code:
         raise DomainError("缺少事项编码", field="code")
@@ -119,7 +113,7 @@ def power_version_draft(
 ) -> PowerItemVersion:
     """Propose a change to an item: a new version; the published one stays until this is approved."""
     item = PowerItem.objects.select_for_update().get(pk=item.pk)
-    _require(author, item.unit, EDIT_ROLES, "编制")
+    require_edit(author, item.unit)
     _refuse_if_open(item)
     return _write_version(item=item, kind=ChangeKind.CHANGE, content=content, legal_bases=legal_bases,
                           reason=reason, author=author, submit=submit, clock=clock)
@@ -129,7 +123,7 @@ def power_version_draft(
 def power_item_cancel(*, item: PowerItem, reason: str, author: Any, clock: Clock | None = None) -> PowerItemVersion:
     """Propose cancelling (取消) an item: a submitted cancellation version that a reviewer approves."""
     item = PowerItem.objects.select_for_update().get(pk=item.pk)
-    _require(author, item.unit, EDIT_ROLES, "编制")
+    require_edit(author, item.unit)
     _refuse_if_open(item)
     if item.published_version is None:
         raise Conflict("该事项尚未发布，无需取消", field="item")
@@ -146,7 +140,7 @@ def _lock(version: PowerItemVersion) -> PowerItemVersion:
 @transaction.atomic
 def power_version_submit(*, version: PowerItemVersion, actor: Any, clock: Clock | None = None) -> PowerItemVersion:
     version = _lock(version)
-    _require(actor, version.item.unit, EDIT_ROLES, "编制")
+    require_edit(actor, version.item.unit)
     mark_submitted(version, clock=clock)
     record_event(actor=actor, action="catalog.version.submit", obj=version,
                  before={"status": VersionStatus.DRAFT}, after={"status": version.status}, clock=clock)
@@ -160,7 +154,7 @@ def power_version_approve(
     """Approve a submitted version: it becomes the public one (or, for a cancellation, the item leaves
     the public list and stays in history)."""
     version = _lock(version)
-    _require(reviewer, version.item.unit, REVIEW_ROLES, "审核")
+    require_review(reviewer, version.item.unit)
     mark_reviewed(version, reviewer=reviewer, approve=True, comment=comment, clock=clock)
     item = PowerItem.objects.select_for_update().get(pk=version.item_id)
     before = {"published_version": item.published_version_id, "is_cancelled": item.is_cancelled}
@@ -191,7 +185,7 @@ def power_version_reject(
     *, version: PowerItemVersion, reviewer: Any, comment: str, clock: Clock | None = None
 ) -> PowerItemVersion:
     version = _lock(version)
-    _require(reviewer, version.item.unit, REVIEW_ROLES, "审核")
+    require_review(reviewer, version.item.unit)
     mark_reviewed(version, reviewer=reviewer, approve=False, comment=comment, clock=clock)
     record_event(actor=reviewer, action="catalog.version.reject", obj=version,
                  before={"status": VersionStatus.SUBMITTED}, after={"status": version.status},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 
 class DomainError(Exception):
@@ -28,9 +28,17 @@ class Conflict(DomainError):
     status = 409
 
 
-class Invalid(DomainError):
-    """Several fields were wrong at once; `errors` lists each (objects with `field` and `message`)."""
+@dataclass(frozen=True)
+class FieldError:
+    """One field that was wrong, and why (in Chinese)."""
 
-    def __init__(self, errors: list[Any]) -> None:
+    field: str
+    message: str
+
+
+class Invalid(DomainError):
+    """Several fields were wrong at once; `errors` lists each."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
         super().__init__(errors[0].message, errors[0].field)
         self.errors = errors

@@ -173,6 +173,11 @@ class RiskLevel(models.TextChoices):
     LOW = "low", "低"
 
 
+RISK_SEVERITY = models.Case(models.When(level=RiskLevel.HIGH, then=models.Value(0)),
+                            models.When(level=RiskLevel.MEDIUM, then=models.Value(1)), default=models.Value(2))
+"""Order by this for 高 before 中 before 低 (the codes do not sort that way)."""
+
+
 def _risk_is_public() -> models.Q:
     """A risk point of a public item, a post that is not internal, or a step of a published flow; its
     internal note is never shown (the portal shows levels and measures only)."""

@@ -10,22 +10,19 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 
 from sunlit.catalog.models import PowerItem
-from sunlit.catalog.permissions import READ_ROLES, can_edit
+from sunlit.catalog.permissions import READ_ROLES, require_edit
 from sunlit.core.clock import Clock
-from sunlit.core.errors import DomainError, NotAllowed
+from sunlit.core.errors import DomainError
 from sunlit.core.visibility import public_queryset
-from sunlit.flows.models import RiskLevel, RiskPoint, Step
+from sunlit.flows.models import RISK_SEVERITY, RiskLevel, RiskPoint, Step
 from sunlit.org.models import Post, Unit
 from sunlit.org.permissions import units_for
 from sunlit.record.events import record_event
 
 TEXT_LIMIT = 2000
-_SEVERITY = Case(When(level=RiskLevel.HIGH, then=Value(0)), When(level=RiskLevel.MEDIUM, then=Value(1)),
-                 default=Value(2))
-"""高 before 中 before 低 (the codes do not sort that way)."""
 FIELDS = ("description", "level", "measures", "owner", "next_review", "internal_note")
 
 
@@ -65,8 +62,7 @@ def risk_point_create(
     step: Step | None = None, post: Post | None = None, clock: Clock | None = None,
 ) -> RiskPoint:
     """Register a risk point of a unit (on an item, a step of its flow, or a post)."""
-    if not can_edit(actor, unit):
-        raise NotAllowed(f"您没有{unit.name}的编制权限", field="unit")
+    require_edit(actor, unit)
     cleaned = _clean(unit=unit, description=description, level=level, measures=measures, owner=owner,
                      internal_note=internal_note, item=item, step=step, post=post)
     risk = RiskPoint.objects.create(unit=unit, item=item, step=step, post=post, next_review=next_review, **cleaned)
@@ -78,8 +74,7 @@ def risk_point_create(
 def risk_point_change(*, risk: RiskPoint, actor: Any, clock: Clock | None = None, **changes: Any) -> RiskPoint:
     """Change a risk point's description, level, measures, owner, review date or note."""
     risk = RiskPoint.objects.select_for_update().select_related("unit").get(pk=risk.pk)
-    if not can_edit(actor, risk.unit):
-        raise NotAllowed(f"您没有{risk.unit.name}的编制权限", field="unit")
+    require_edit(actor, risk.unit)
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
         raise DomainError(f"不能修改的字段：{'、'.join(unknown)}", field=unknown[0])
@@ -107,13 +102,13 @@ def risk_ledger(*, viewer: Any, unit: Unit, level: str | None = None, owner: str
         risks = risks.filter(owner=owner)
     if review_overdue_on is not None:
         risks = risks.filter(next_review__lt=review_overdue_on)
-    return risks.order_by(_SEVERITY, "id")
+    return risks.order_by(RISK_SEVERITY, "id")
 
 
 def public_risks(unit: Unit) -> QuerySet[RiskPoint]:
     """A unit's risk points as programmes publish them (levels and measures), through the public path."""
     return public_queryset(RiskPoint).filter(unit=unit).select_related("item__published_version", "step", "post") \
-        .order_by(_SEVERITY, "id")
+        .order_by(RISK_SEVERITY, "id")
 
 
 def high_risks_without_measures() -> dict[int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from sunlit.catalog.permissions import READ_ROLES
 from sunlit.core.visibility import public_queryset
 from sunlit.flows.bpmn import BpmnStep
 from sunlit.flows.chart import ChartStep
-from sunlit.flows.models import FlowVersion, RiskLevel, RiskPoint, Step, Transition
+from sunlit.flows.models import RISK_SEVERITY, FlowVersion, RiskLevel, RiskPoint, Step, Transition
 from sunlit.flows.validate import PlainTransition
 from sunlit.org.models import Post, Unit
 from sunlit.org.permissions import units_for
@@ -39,7 +40,6 @@ class PublicFlow:
         return [{"step": step, "post": step.post if step.post_id in self.public_posts else None,
                  "leads": leads.get(step.pk, [])} for step in self.steps]
 
-
     def chart_steps(self, risks: dict[int, str]) -> list[ChartStep]:
         """The steps as the public chart draws them: a post only when public; `risks` the highest public
         risk level of each step, by step id."""
@@ -52,10 +52,7 @@ class PublicFlow:
         """The public post's name; a post of a unit above (上报) with its unit's short name."""
         if step.post is None or step.post_id not in self.public_posts:
             return ""
-        unit = step.post.unit
-        if unit.pk == self.version.flow.unit_id:
-            return step.post.name
-        return f"{step.post.name}（{unit.short_name or unit.name}）"
+        return step.post.name if step.post.unit_id == self.version.flow.unit_id else sent_up_label(step.post)
 
     def bpmn_steps(self) -> list[BpmnStep]:
         """The steps as the public BPMN export holds them (a post only when public)."""
@@ -64,18 +61,17 @@ class PublicFlow:
                          legal_ground=step.legal_ground, supervision_point=step.supervision_point,
                          rights=step.rights, complaint=step.complaint) for step in self.steps]
 
-    def chart_transitions(self) -> list[PlainTransition]:
+    def plain_transitions(self) -> list[PlainTransition]:
         keys = {step.pk: step.key for step in self.steps}
         return [PlainTransition(keys[t.source_id], keys[t.target_id], t.outcome) for t in self.transitions]
 
 
 def step_risk_levels(steps: list[Step]) -> dict[int, str]:
     """The highest public risk level (高 > 中 > 低) of each step that has one, by step id."""
-    order: dict[str, int] = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 1, RiskLevel.LOW: 2}
     found: dict[int, str] = {}
-    rows = public_queryset(RiskPoint).filter(step__in=steps).values_list("step_id", "level")
-    for step_id, level in sorted(rows, key=lambda r: order[r[1]], reverse=True):
-        found[step_id] = RiskLevel(level).label
+    rows = public_queryset(RiskPoint).filter(step__in=steps).order_by(RISK_SEVERITY).values_list("step_id", "level")
+    for step_id, level in rows:
+        found.setdefault(step_id, RiskLevel(level).label)
     return found
 
 
@@ -100,9 +96,19 @@ def public_flow(item: PowerItem) -> PublicFlow | None:
     if version is None:
         return None
     steps = list(version.steps.all())
-    posts = {s.post_id for s in steps if s.post_id}
-    shown = set(public_queryset(Post).filter(pk__in=posts).values_list("pk", flat=True))
+    shown = public_post_ids(s.post_id for s in steps)
     return PublicFlow(version, source, steps, list(version.transitions.all()), shown)
+
+
+def public_post_ids(post_ids: Iterable[int | None]) -> set[int]:
+    """Which of these posts the public query path admits: a flow names only those to the public."""
+    wanted = {pk for pk in post_ids if pk is not None}
+    return set(public_queryset(Post).filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else set()
+
+
+def sent_up_label(post: Post) -> str:
+    """A post of a unit above the flow's (上报), as charts and BPMN lanes name it: 岗位（单位简称）."""
+    return f"{post.name}（{post.unit.short_name or post.unit.name}）"
 
 
 def posts_by_name(unit: Unit) -> dict[str, int]:
@@ -112,8 +118,7 @@ def posts_by_name(unit: Unit) -> dict[str, int]:
     codes = [c for c in unit.path.split("/") if c]
     posts = Post.objects.filter(unit__code__in=codes).select_related("unit")
     for post in sorted(posts, key=lambda p: -len(p.unit.path)):
-        found.setdefault(post.name if post.unit_id == unit.pk else
-                         f"{post.name}（{post.unit.short_name or post.unit.name}）", post.pk)
+        found.setdefault(post.name if post.unit_id == unit.pk else sent_up_label(post), post.pk)
         found.setdefault(post.name, post.pk)
     return found
 

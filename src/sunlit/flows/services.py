@@ -7,23 +7,22 @@ becomes the published one enters the log through `record.services.publish_record
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 
 from sunlit.catalog.models import Category, PowerItem, PowerItemVersion
-from sunlit.catalog.permissions import can_edit, can_review
+from sunlit.catalog.permissions import require_edit, require_review
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
-from sunlit.core.errors import Conflict, DomainError, Invalid, NotAllowed
+from sunlit.core.errors import Conflict, DomainError, FieldError, Invalid
 from sunlit.core.timelimits import LimitUnit
 from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import bpmn, chart, validate
 from sunlit.flows.models import Flow, FlowChart, FlowVersion, Step, Transition
-from sunlit.flows.selectors import PublicFlow, posts_by_name, step_risk_levels
+from sunlit.flows.selectors import PublicFlow, posts_by_name, public_post_ids, step_risk_levels
 from sunlit.org.models import Post, Unit
 from sunlit.record.events import record_event
 from sunlit.record.services import publish_record
@@ -31,12 +30,6 @@ from sunlit.record.services import publish_record
 MAX_STEPS = 200
 MAX_TEXT = 2000
 STEP_TEXT_FIELDS = ("duty", "rights", "complaint")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
 
 
 class FlowInvalid(Invalid):
@@ -143,7 +136,7 @@ def flow_version_create(
     owner = item.unit if item is not None else unit
     if owner is None:
         raise DomainError("请指明事项，或类别流程图所属的单位", field="unit")
-    _require(author, owner, can_edit, "编制")
+    require_edit(author, owner)
     if not (reason or "").strip():
         raise DomainError("请填写变更理由", field="reason")
     flow = Flow.objects.select_for_update().get(pk=_flow_for(item=item, unit=unit, category=category, clock=clock).pk)
@@ -202,15 +195,10 @@ def _lock(version: FlowVersion) -> FlowVersion:
     return FlowVersion.objects.select_for_update().select_related("flow__unit").get(pk=version.pk)
 
 
-def _require(user: Any, unit: Unit, may: Any, what: str) -> None:
-    if not may(user, unit):
-        raise NotAllowed(f"您没有{unit.name}的{what}权限", field="unit")
-
-
 @transaction.atomic
 def flow_version_submit(*, version: FlowVersion, actor: Any, clock: Clock | None = None) -> FlowVersion:
     version = _lock(version)
-    _require(actor, version.flow.unit, can_edit, "编制")
+    require_edit(actor, version.flow.unit)
     mark_submitted(version, clock=clock)
     record_event(actor=actor, action="flows.version.submit", obj=version,
                  before={"status": VersionStatus.DRAFT}, after={"status": version.status}, clock=clock)
@@ -223,7 +211,7 @@ def flow_version_approve(
 ) -> FlowVersion:
     """Approve a submitted version: it becomes the flow's published one (cases already running keep theirs)."""
     version = _lock(version)
-    _require(reviewer, version.flow.unit, can_review, "审核")
+    require_review(reviewer, version.flow.unit)
     mark_reviewed(version, reviewer=reviewer, approve=True, comment=comment, clock=clock)
     flow = Flow.objects.select_for_update().get(pk=version.flow_id)
     before = {"published_version": flow.published_version_id}
@@ -240,8 +228,7 @@ def flow_version_approve(
 def _public_snapshot(version: FlowVersion) -> dict[str, Any]:
     """The snapshot as the public query path shows it: a step's post only when the post is public."""
     data = version.snapshot()
-    shown = set(public_queryset(Post).filter(pk__in=[s["post"] for s in data["steps"] if s["post"]])
-                .values_list("pk", flat=True))
+    shown = public_post_ids(step["post"] for step in data["steps"])
     for step in data["steps"]:
         if step["post"] not in shown:
             step["post"] = None
@@ -253,7 +240,7 @@ def flow_version_reject(
     *, version: FlowVersion, reviewer: Any, comment: str, clock: Clock | None = None
 ) -> FlowVersion:
     version = _lock(version)
-    _require(reviewer, version.flow.unit, can_review, "审核")
+    require_review(reviewer, version.flow.unit)
     mark_reviewed(version, reviewer=reviewer, approve=False, comment=comment, clock=clock)
     record_event(actor=reviewer, action="flows.version.reject", obj=version,
                  before={"status": VersionStatus.SUBMITTED}, after={"status": version.status},
@@ -268,7 +255,7 @@ def flow_chart_svg(flow: PublicFlow) -> str:
     cached = FlowChart.objects.filter(version=flow.version).values_list("svg", flat=True).first()
     if cached is not None:
         return cached
-    dot = chart.flow_dot(flow.chart_steps(step_risk_levels(flow.steps)), flow.chart_transitions(),
+    dot = chart.flow_dot(flow.chart_steps(step_risk_levels(flow.steps)), flow.plain_transitions(),
                          limit_unit=flow.version.limit_unit, title=f"办理流程图（第{flow.version.number}版）")
     svg = chart.render_svg(dot)
     FlowChart.objects.get_or_create(version=flow.version, defaults={"dot": dot, "svg": svg})

@@ -69,7 +69,7 @@ def get_flow_svg(request: HttpRequest, item_id: int) -> HttpResponse:
 @router.get("/powers/{item_id}/flow.bpmn", summary="事项的流程图（BPMN 2.0，可在标准建模工具中打开）")
 def get_flow_bpmn(request: HttpRequest, item_id: int) -> HttpResponse:
     item, flow = _public_flow(item_id)
-    data = export_bpmn(flow.bpmn_steps(), flow.chart_transitions(), limit_unit=flow.version.limit_unit,
+    data = export_bpmn(flow.bpmn_steps(), flow.plain_transitions(), limit_unit=flow.version.limit_unit,
                        process_id=f"Process_{item.pk}", name=f"{item.published_version.name}（第{flow.version.number}版）"
                        if item.published_version else f"事项{item.pk}")
     response = HttpResponse(data, content_type="application/xml; charset=utf-8")
