@@ -70,26 +70,6 @@ def risk_point_create(
     return risk
 
 
-@transaction.atomic
-def risk_point_change(*, risk: RiskPoint, actor: Any, clock: Clock | None = None, **changes: Any) -> RiskPoint:
-    """Change a risk point's description, level, measures, owner, review date or note."""
-    risk = RiskPoint.objects.select_for_update().select_related("unit").get(pk=risk.pk)
-    require_edit(actor, risk.unit)
-    unknown = sorted(set(changes) - set(FIELDS))
-    if unknown:
-        raise DomainError(f"不能修改的字段：{'、'.join(unknown)}", field=unknown[0])
-    before = _snapshot(risk)
-    values = {f: changes.get(f, getattr(risk, f)) for f in FIELDS}
-    cleaned = _clean(unit=risk.unit, item=risk.item, step=risk.step, post=risk.post,
-                     **{k: v for k, v in values.items() if k != "next_review"})
-    for name, value in {**cleaned, "next_review": values["next_review"]}.items():
-        setattr(risk, name, value)
-    risk.save()
-    record_event(actor=actor, action="flows.risk.change", obj=risk, before=before, after=_snapshot(risk),
-                 clock=clock)
-    return risk
-
-
 def risk_ledger(*, viewer: Any, unit: Unit, level: str | None = None, owner: str | None = None,
                 review_overdue_on: dt.date | None = None) -> QuerySet[RiskPoint]:
     """风险台账: the risk points of a unit the viewer works in, filtered by level, owner, overdue review."""

@@ -21,23 +21,16 @@ def _paths_below(paths: Iterable[str]) -> QuerySet[Unit]:
     return Unit.objects.filter(cond) if cond else Unit.objects.none()
 
 
-def units_for(user: Any, roles: Iterable[str]) -> QuerySet[Unit]:
-    """Units in which `user` holds one of `roles` (codes), with every unit below them."""
+def units_for(user: Any, roles: Iterable[str] | None) -> QuerySet[Unit]:
+    """Units in which `user` holds one of `roles` (codes; None: any role), with every unit below them."""
     if not getattr(user, "is_authenticated", False):
         return Unit.objects.none()
     if user.is_superuser:
         return Unit.objects.all()
-    return _paths_below(
-        Membership.objects.filter(user=user, role__in=list(roles)).values_list("unit__path", flat=True))
-
-
-def units_seen_by(user: Any) -> QuerySet[Unit]:
-    """Units in which `user` holds any role, with every unit below them: what staff may see of 配权."""
-    if not getattr(user, "is_authenticated", False):
-        return Unit.objects.none()
-    if user.is_superuser:
-        return Unit.objects.all()
-    return _paths_below(Membership.objects.filter(user=user).values_list("unit__path", flat=True))
+    memberships = Membership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return _paths_below(memberships.values_list("unit__path", flat=True))
 
 
 def has_role(user: Any, unit: Unit, roles: Iterable[str]) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from sunlit.org.models import Appointment, Official, Post
-from sunlit.org.permissions import units_seen_by
+from sunlit.org.permissions import units_for
 from sunlit.org.services import PRINCIPAL_RULE
 
 
@@ -45,7 +45,8 @@ def principal_violations(*, day: dt.date, viewer: Any = None) -> list[PrincipalV
     holdings = serving(Appointment.objects.filter(post__is_principal=True), day).filter(
         official__portfolio__principal_forbidden=True)
     if viewer is not None:
-        holdings = holdings.filter(post__unit__in=units_seen_by(viewer))
+        # Any role: every member of staff may see 配权 of the units they work in.
+        holdings = holdings.filter(post__unit__in=units_for(viewer, None))
     holdings = holdings.select_related("official", "post__unit").distinct().order_by("post__unit__path", "id")
     found = []
     for appt in holdings:
