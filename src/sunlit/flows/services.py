@@ -249,14 +249,14 @@ def flow_version_reject(
 
 
 def flow_chart_svg(flow: PublicFlow) -> str:
-    """The public chart of a published flow version: drawn on first request, then served from the
-    FlowChart row (a version never changes; a risk level added later shows when the chart is redrawn,
-    at the next version)."""
-    cached = FlowChart.objects.filter(version=flow.version).values_list("svg", flat=True).first()
-    if cached is not None:
-        return cached
+    """The public chart of a published flow version, drawn once per DOT source and served from the
+    FlowChart row. The DOT is cheap to write and the layout is not, so the cache is keyed by the DOT: a risk
+    level set later, or a change in how charts are drawn, redraws the chart on its next request."""
     dot = chart.flow_dot(flow.chart_steps(step_risk_levels(flow.steps)), flow.plain_transitions(),
                          limit_unit=flow.version.limit_unit, title=f"办理流程图（第{flow.version.number}版）")
+    cached = FlowChart.objects.filter(version=flow.version).values_list("dot", "svg").first()
+    if cached is not None and cached[0] == dot:
+        return cached[1]
     svg = chart.render_svg(dot)
-    FlowChart.objects.get_or_create(version=flow.version, defaults={"dot": dot, "svg": svg})
+    FlowChart.objects.update_or_create(version=flow.version, defaults={"dot": dot, "svg": svg, "drawn_at": clock_mod.now()})
     return svg
