@@ -8,6 +8,7 @@ and `sunlit demo` run first (sunlit.server.initialise). Every default is written
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
     "sunlit.org",
     "sunlit.catalog",
     "sunlit.flows",
+    "sunlit.handbook",
     "sunlit.record",
     "sunlit.witness",
     # `serve`, `init` and the `migrate` that runs init first; before any app that could define them too.
@@ -211,6 +213,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# The portal's public address, as residents reach it: printed handbooks and boards link and QR-code their
+# pages there (`sunlit handbook`). A server behind a proxy sets it to its https:// name.
+SUNLIT_PUBLIC_URL = (_env("SUNLIT_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+if not re.match(r"https?://[^/\s]+(/\S*)?$", SUNLIT_PUBLIC_URL):
+    raise ImproperlyConfigured(f"SUNLIT_PUBLIC_URL must be an http:// or https:// address, not {SUNLIT_PUBLIC_URL!r}")
 
 # 全程记录: the transparency log (docs/tlog.md). The origin names the log in every checkpoint; the signer
 # key is SUNLIT_LOG_KEY (a note signer key, PRIVATE+KEY+…) or the key file, which `sunlit init` creates

@@ -49,16 +49,24 @@ def _public_leaders() -> QuerySet[Official]:
     return public_queryset(Official).order_by()
 
 
-def public_power(item_id: int) -> PowerItem | None:
-    """One public item with everything its detail page shows, in a fixed number of queries."""
+def _in_full(items: QuerySet[PowerItem]) -> QuerySet[PowerItem]:
+    """Public items with everything an item's page shows (legal bases, handling post, a public leader)."""
     return (
-        public_queryset(PowerItem)
-        .select_related("unit", "parent", "published_version__handling_post")
+        items.select_related("unit", "parent", "published_version__handling_post")
         .prefetch_related(Prefetch("published_version__legal_bases", queryset=LegalBasis.objects.order_by("position")),
                           Prefetch("published_version__responsible_leader", queryset=_public_leaders()))
-        .filter(pk=item_id)
-        .first()
     )
+
+
+def public_power(item_id: int) -> PowerItem | None:
+    """One public item with everything its detail page shows, in a fixed number of queries."""
+    return _in_full(public_queryset(PowerItem)).filter(pk=item_id).first()
+
+
+def public_powers_in_full(unit_code: str) -> QuerySet[PowerItem]:
+    """A unit's public items, each with everything its page shows, in a fixed number of queries: what a
+    printed handbook lists, in code order."""
+    return _in_full(public_powers(unit_code=unit_code))
 
 
 def public_power_history(item: PowerItem) -> QuerySet[PowerItemVersion]:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sunlit.console.views import dashboard, org, powers, risks, transfer
+from sunlit.console.views import dashboard, org, powers, printed, risks, transfer
 
 app_name = "console"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("compliance/", org.compliance, name="compliance"),
     path("risks/", risks.ledger, name="risks"),
     path("risks/export/", risks.export, name="risks_export"),
+    path("units/<str:code>/handbook.pdf", printed.handbook, name="handbook"),
+    path("units/<str:code>/officials-board.pdf", printed.officials_board, name="officials_board"),
+    path("powers/<int:item_id>/flow-board.pdf", printed.flow_board, name="flow_board"),
 ]
