@@ -214,6 +214,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 NINJA_PAGINATION_PER_PAGE = 20
 
+# What can be made again but is slow to make: the printed pages' static font weights (core.fonts).
+SUNLIT_CACHE_DIR = _env_path("SUNLIT_CACHE_DIR") or Path(
+    _env("XDG_CACHE_HOME") or Path.home() / ".cache") / "sunlit"
+
 # The portal's public address, as residents reach it: printed handbooks and boards link and QR-code their
 # pages there (`sunlit handbook`). A server behind a proxy sets it to its https:// name.
 SUNLIT_PUBLIC_URL = (_env("SUNLIT_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")

@@ -1,8 +1,11 @@
 """The CJK font Sunlit prints with, and text widths measured with that font's own metrics.
 
 Printed pages (the power handbook, the boards) embed Noto Sans SC (SIL Open Font License) from the pip
-package `justmytype-intl-cjk`: one variable TrueType font (weights 100 to 900) that WeasyPrint instances
-and subset-embeds at the weights a page uses, so nothing depends on the fonts a server happens to have.
+package `justmytype-intl-cjk`: one variable TrueType font (weights 100 to 900), so nothing depends on the
+fonts a server happens to have. WeasyPrint can instance a variable font itself, but does so for every
+document (about 2.5 s a weight); so the regular and bold weights are instanced once per machine into
+static fonts in SUNLIT_CACHE_DIR (`static_font`, about 20 s a weight, the first time only), and pages use
+those. Should the cache not be writable, pages fall back to the variable font.
 
 Flow charts are laid out by a Graphviz build that knows no CJK metrics (STACK.md), so a box's width is
 measured here: the sum of the glyph advances at the weight drawn, from the font's horizontal metrics with
@@ -13,14 +16,22 @@ otherwise.
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import importlib.metadata
+import logging
+import os
 import threading
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 import justmytype_intl_cjk
+from django.conf import settings
 from fontTools.ttLib import TTFont
+from fontTools.varLib import instancer
+
+log = logging.getLogger(__name__)
 
 FAMILY = "Noto Sans SC"
 REGULAR = 400
@@ -32,13 +43,50 @@ def font_path() -> Path:
     return Path(justmytype_intl_cjk.__file__).parent / "fonts" / "ofl" / "notosanssc" / "NotoSansSC[wght].ttf"
 
 
+_lock = threading.Lock()
+_instancing = threading.Lock()
+
+
+def static_font(weight: int) -> Path | None:
+    """FAMILY instanced at `weight` as a static TrueType file in the cache: made on first use (one process at
+    a time, under a file lock; written to a temporary name, then renamed), then reused. None when the cache
+    cannot be written."""
+    version = importlib.metadata.version("justmytype-intl-cjk")
+    folder = Path(settings.SUNLIT_CACHE_DIR) / "fonts"
+    target = folder / f"NotoSansSC-{weight}-{version}.ttf"
+    if target.exists():
+        return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with _instancing, open(folder / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not target.exists():
+                font = instancer.instantiateVariableFont(TTFont(font_path()), {"wght": weight}, static=True,
+                                                         updateFontNames=True)
+                part = target.with_name(f".{target.name}.{os.getpid()}.part")
+                font.save(part)
+                part.replace(target)
+    except OSError as exc:
+        log.warning("cannot cache the static %s %s font in %s (%s): pages use the variable font", FAMILY,
+                    weight, folder, exc)
+        return None
+    return target
+
+
+def static_fonts_ready() -> bool:
+    """Whether the static weights are cached already (else the next printed page makes them, once)."""
+    return all((Path(settings.SUNLIT_CACHE_DIR) / "fonts").glob(f"NotoSansSC-{w}-*.ttf") for w in (REGULAR, BOLD))
+
+
 def font_face_css() -> str:
-    """An `@font-face` rule declaring FAMILY from the packaged file at every weight, for WeasyPrint."""
+    """`@font-face` rules declaring FAMILY for WeasyPrint: the cached static regular and bold weights, or the
+    packaged variable font at every weight when they cannot be made."""
+    faces = [(static_font(weight), weight) for weight in (REGULAR, BOLD)]
+    if all(path is not None for path, _ in faces):
+        return "\n".join(f'@font-face {{ font-family: "{FAMILY}"; src: url("{path.as_uri()}"); '  # type: ignore[union-attr]
+                         f"font-weight: {weight}; font-style: normal; }}" for path, weight in faces)
     return (f'@font-face {{ font-family: "{FAMILY}"; src: url("{font_path().as_uri()}"); '
             "font-weight: 100 900; font-style: normal; }")
-
-
-_lock = threading.Lock()
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sunlit.catalog import selectors
+from sunlit.core import fonts
 from sunlit.handbook import content, render
 
 
@@ -35,19 +36,20 @@ class Command(BaseCommand):
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CommandError(f"无法创建目录{out}：{exc.strerror}") from None
+        if not fonts.static_fonts_ready():
+            self.stdout.write("首次印制：正在准备内嵌的中文字体（约半分钟，每台机器仅此一次）…")
         written = 0
         for u in content.units_covered(unit, with_sub_units=options["with_sub_units"]):
             self._write(out / f"{safe_name(u.code)}-领导干部公示栏.pdf", render.officials_board_pdf(u))
             written += 1
             items = list(selectors.public_powers(unit_code=u.code))
             for n, item in enumerate(items, start=1):
-                data = render.flow_board_pdf(item.pk)
-                if data is None:
-                    continue
-                self._write(out / f"{safe_name(u.code)}-流程图板-{safe_name(item.code)}.pdf", data)
-                written += 1
                 if n == len(items) or n % 10 == 1:
-                    self.stdout.write(f"  {u.name} 流程图板 {n}/{len(items)}")
+                    self.stdout.write(f"  {u.name} 事项 {n}/{len(items)}")
+                data = render.flow_board_pdf(item.pk)
+                if data is not None:  # an item with no published flow has no flow board
+                    self._write(out / f"{safe_name(u.code)}-流程图板-{safe_name(item.code)}.pdf", data)
+                    written += 1
         self.stdout.write(self.style.SUCCESS(f"已在{out}印制{written}张图板"))
 
     def _write(self, path: Path, data: bytes) -> None:

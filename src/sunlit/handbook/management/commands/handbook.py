@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sunlit.core import fonts
 from sunlit.handbook import content, render
 
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(f"目录不存在：{path.parent}")
         started = time.monotonic()
+        if not fonts.static_fonts_ready():
+            self.stdout.write("首次印制：正在准备内嵌的中文字体（约半分钟，每台机器仅此一次）…")
         self.stdout.write(f"二维码与链接指向 {settings.SUNLIT_PUBLIC_URL}（SUNLIT_PUBLIC_URL）")
         data = render.handbook_pdf(unit, with_sub_units=options["with_sub_units"], progress=self._progress,
                                    stage=lambda what: self.stdout.write(what))
