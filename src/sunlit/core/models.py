@@ -128,3 +128,56 @@ class ApiToken(models.Model):
         if token is None or not token.user.is_active:
             return None
         return token.user
+
+
+# ------------------------------------------------------------------------------------ the official calendar
+
+NATIONAL = "CN"
+"""The national jurisdiction: the State Council's annual notice. Others are plain codes under it, each part
+after a hyphen (CN-45 a province, CN-45-0721 a county): a day entered for a code applies to every code
+under it, the most specific entry winning (core.calendar)."""
+
+
+class DayKind(models.TextChoices):
+    REST = "rest", "休息（节假日）"
+    WORK = "work", "上班（调休）"
+
+
+class CalendarNotice(models.Model):
+    """A year's official holiday notice for a jurisdiction: while it is held, the year is known and due dates
+    crossing it are confirmed."""
+
+    jurisdiction = models.CharField("适用范围", max_length=32, default=NATIONAL)
+    year = models.PositiveSmallIntegerField("年份")
+    source = models.CharField("来源文件", max_length=300)
+    entered_at = models.DateTimeField("录入时间", default=clock.now)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日安排通知"
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "year"], name="one_notice_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} {self.year}年：{self.source}"
+
+
+class CalendarDay(models.Model):
+    """A weekday off (节假日) or a weekend worked (调休) in a jurisdiction, with the notice it comes from."""
+
+    jurisdiction = models.CharField("适用范围", max_length=32, default=NATIONAL)
+    day = models.DateField("日期")
+    kind = models.CharField("类型", max_length=8, choices=DayKind.choices)
+    name = models.CharField("名称", max_length=100, blank=True)
+    source = models.CharField("来源文件", max_length=300)
+    entered_at = models.DateTimeField("录入时间", default=clock.now)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["jurisdiction", "day"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "day"], name="one_entry_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.get_kind_display()} {self.name}"
