@@ -16,7 +16,7 @@ from django.test import Client
 from sunlit.catalog import services as catalog
 from sunlit.catalog.models import PowerItemVersion
 from sunlit.core.errors import DomainError
-from sunlit.core.models import ApiToken, AuditEntry, AuditKind, Event
+from sunlit.core.models import ApiToken, AuditEntry, AuditKind, CalendarDay, Event
 from sunlit.flows import services as flows
 from sunlit.flows.models import FlowVersion
 from sunlit.org import services as org
@@ -183,6 +183,27 @@ CASES = [
     Case("api_token_revoke", lambda w: lambda: org.api_token_revoke(token=w.token, actor=w.admin),
          "org.api_token.revoke"),
     Case("api_token_revoke: revoked already", _revoked_token, None),
+    # the official calendar (administrators' entries through org.services)
+    Case("calendar_notice_enter", lambda w: lambda: org.calendar_notice_enter(
+        year=2027, source="国务院办公厅关于2027年部分节假日安排的通知", actor=w.admin), "core.calendar.notice"),
+    Case("calendar_notice_enter: year held", lambda w: lambda: org.calendar_notice_enter(
+        year=2026, source="又一份通知", actor=w.admin), None),
+    Case("calendar_notice_enter: no source", lambda w: lambda: org.calendar_notice_enter(
+        year=2027, source=" ", actor=w.admin), None),
+    Case("calendar_day_set", lambda w: lambda: org.calendar_day_set(
+        day=dt.date(2026, 4, 20), kind="rest", name="壮族三月三", source="自治区通知", jurisdiction="CN-45",
+        actor=w.admin), "core.calendar.day"),
+    Case("calendar_day_set: change a day", lambda w: lambda: org.calendar_day_set(
+        day=dt.date(2026, 10, 7), kind="work", source="更正", actor=w.admin), "core.calendar.day"),
+    Case("calendar_day_set: bad jurisdiction", lambda w: lambda: org.calendar_day_set(
+        day=dt.date(2026, 4, 20), kind="rest", source="通知", jurisdiction="Guangxi", actor=w.admin), None),
+    Case("calendar_day_set: bad kind", lambda w: lambda: org.calendar_day_set(
+        day=dt.date(2026, 4, 20), kind="maybe", source="通知", actor=w.admin), None),
+    Case("calendar_day_remove", lambda w: lambda: org.calendar_day_remove(
+        entry=CalendarDay.objects.get(day=dt.date(2026, 10, 7)), reason="录入有误", actor=w.admin),
+         "core.calendar.day.remove"),
+    Case("calendar_day_remove: no reason", lambda w: lambda: org.calendar_day_remove(
+        entry=CalendarDay.objects.get(day=dt.date(2026, 10, 7)), reason="", actor=w.admin), None),
     Case("console login", _accepted_login, "org.login"),
     # 清权 (catalog.services)
     Case("power_item_create", lambda w: lambda: w.draft("XK-009"), "catalog.version.draft"),
@@ -233,7 +254,7 @@ ORG_SERVICES = {
     "unit_create", "unit_rename", "unit_change", "unit_move", "portfolio_area_create", "post_create",
     "post_change", "official_create", "official_change", "official_assign_portfolio", "appointment_start",
     "appointment_end", "membership_grant", "membership_revoke", "api_token_issue", "api_token_revoke",
-    "login_record",
+    "login_record", "calendar_notice_enter", "calendar_day_set", "calendar_day_remove",
 }
 
 

@@ -17,7 +17,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
+from django.dispatch import Signal
 
 from sunlit.core.errors import DomainError
 from sunlit.core.models import NATIONAL, CalendarDay, CalendarNotice, DayKind
@@ -44,6 +46,18 @@ def chain(code: str) -> list[str]:
 
 def valid_jurisdiction(code: str) -> bool:
     return bool(JURISDICTION.match(code))
+
+
+def validate_jurisdiction(code: str) -> None:
+    """A model field validator: a plain jurisdiction code (CN, CN-45, CN-36-0731)."""
+    if code and not valid_jurisdiction(code):
+        raise ValidationError(f"「{code}」不是适用范围代码，应为 CN 或 CN-省-县 形式（如 CN-36-0731）")
+
+
+calendar_changed = Signal()
+"""Sent (with `jurisdiction`, `days`: the dates whose status changed, and `actor`) after an entry of the
+calendar is added, changed or removed, inside its transaction: what keeps deadlines on it (cases) moves
+them, each move an event."""
 
 
 MAX_DAYS = 99_999

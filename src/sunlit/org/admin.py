@@ -16,6 +16,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from sunlit.core.errors import DomainError
+from sunlit.core.models import CalendarDay, CalendarNotice
 from sunlit.org import services
 from sunlit.org.models import Appointment, Membership, Official, PortfolioArea, Post, Role, Unit
 
@@ -60,7 +61,7 @@ class ServiceAdmin(admin.ModelAdmin):
 class UnitAdmin(ServiceAdmin):
     list_display = ["name", "code", "kind", "parent"]
     search_fields = ["name", "code"]
-    fields = ["code", "name", "short_name", "kind", "parent", "path", "sort_order", "address", "phone"]
+    fields = ["code", "name", "short_name", "kind", "parent", "path", "sort_order", "address", "phone", "calendar"]
     readonly_fields = ["path"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -73,7 +74,7 @@ class UnitAdmin(ServiceAdmin):
             _adopt(obj, services.unit_create(
                 code=data["code"], name=data["name"], short_name=data["short_name"], kind=data["kind"],
                 parent=data["parent"], sort_order=data["sort_order"], address=data["address"],
-                phone=data["phone"], actor=actor))
+                phone=data["phone"], calendar=data["calendar"], actor=actor))
             return
         unit = Unit.objects.get(pk=obj.pk)
         if "parent" in form.changed_data:
@@ -198,3 +199,40 @@ class RoleAdmin(ReadOnlyAdmin):
 @admin.register(Appointment)
 class AppointmentAdmin(ReadOnlyAdmin):
     list_display = ["official", "post", "start", "end"]
+
+
+@admin.register(CalendarNotice)
+class CalendarNoticeAdmin(ServiceAdmin):
+    """A year's holiday notice: entered once (next year's in December, when the State Council publishes it)."""
+
+    list_display = ["year", "jurisdiction", "source", "entered_at", "entered_by"]
+    list_filter = ["jurisdiction"]
+    fields = ["jurisdiction", "year", "source"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: CalendarNotice, form: ModelForm, change: bool) -> None:
+        data = form.cleaned_data
+        _adopt(obj, services.calendar_notice_enter(year=data["year"], source=data["source"],
+                                                   jurisdiction=data["jurisdiction"], actor=request.user))
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ServiceAdmin):
+    """Holidays on weekdays and weekends worked (调休), nationally or for a province or county."""
+
+    list_display = ["day", "kind", "name", "jurisdiction", "source"]
+    list_filter = ["jurisdiction", "kind"]
+    date_hierarchy = "day"
+    search_fields = ["name", "source"]
+    fields = ["jurisdiction", "day", "kind", "name", "source"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["jurisdiction", "day"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: ModelForm, change: bool) -> None:
+        data = form.cleaned_data
+        _adopt(obj, services.calendar_day_set(
+            day=obj.day if change else data["day"], kind=data["kind"], name=data["name"], source=data["source"],
+            jurisdiction=obj.jurisdiction if change else data["jurisdiction"], actor=request.user))

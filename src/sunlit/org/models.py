@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from sunlit.core import clock
+from sunlit.core.calendar import validate_jurisdiction
 from sunlit.core.visibility import Visibility, open_q, publishable
 
 
@@ -34,6 +35,9 @@ class Unit(models.Model):
     sort_order = models.PositiveIntegerField("排序", default=0)
     address = models.CharField("地址", max_length=200, blank=True)
     phone = models.CharField("电话", max_length=40, blank=True)
+    calendar = models.CharField(
+        "节假日适用范围", max_length=32, blank=True, validators=[validate_jurisdiction],
+        help_text="期限按哪一地区的节假日安排计算（如 CN-36-0731）；留空则随上级单位，最上级默认全国（CN）")
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from sunlit.org.models import Appointment, Official, Post
+from sunlit.core.models import NATIONAL
+from sunlit.org.models import Appointment, Official, Post, Unit
 from sunlit.org.permissions import units_for
 from sunlit.org.services import PRINCIPAL_RULE
 
@@ -53,3 +54,11 @@ def principal_violations(*, day: dt.date, viewer: Any = None) -> list[PrincipalV
         areas = [a.name for a in appt.official.portfolio.filter(principal_forbidden=True)]
         found.append(PrincipalViolation(appt.official, appt.post.name, appt.post.unit.name, areas))
     return found
+
+
+def unit_calendar(unit: Unit) -> str:
+    """The jurisdiction whose holidays a unit's deadlines follow: its own, else the nearest unit above it
+    that names one, else national."""
+    codes = [code for code in unit.path.split("/") if code]
+    named = dict(Unit.objects.filter(code__in=codes).exclude(calendar="").values_list("code", "calendar"))
+    return next((named[code] for code in reversed(codes) if code in named), NATIONAL)

@@ -16,15 +16,16 @@ from django.db import models, transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Concat, Length, Substr
 
+from sunlit.core import calendar
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError
-from sunlit.core.models import ApiToken
+from sunlit.core.models import NATIONAL, ApiToken, CalendarDay, CalendarNotice, DayKind
 from sunlit.core.visibility import Audience, Exemption
 from sunlit.org.models import Appointment, Membership, Official, PortfolioArea, Post, Role, Unit
 from sunlit.record.events import record_event
 
-UNIT_CHANGEABLE = ("kind", "sort_order", "address", "phone")
+UNIT_CHANGEABLE = ("kind", "sort_order", "address", "phone", "calendar")
 POST_CHANGEABLE = ("name", "is_principal", "is_leader", "is_sensitive", "is_internal")
 OFFICIAL_CHANGEABLE = ("name", "unit", "title", "duties", "photo", "public_phone", "sort_order", "audience",
                        "exemption", "user")
@@ -149,7 +150,7 @@ def is_principal_from(official: Official, day: dt.date) -> bool:
 @transaction.atomic
 def unit_create(
     *, code: str, name: str, kind: str, parent: Unit | None = None, short_name: str = "", sort_order: int = 0,
-    address: str = "", phone: str = "", actor: Any, clock: Clock | None = None,
+    address: str = "", phone: str = "", calendar: str = "", actor: Any, clock: Clock | None = None,
 ) -> Unit:
     """Add a unit below `parent` (a root unit when None)."""
     code = _text(Unit, "code", code)
@@ -160,12 +161,12 @@ def unit_create(
     unit = Unit(code=code, name=_text(Unit, "name", name), short_name=_text(Unit, "short_name", short_name,
                 required=False), kind=kind, parent=parent, sort_order=sort_order,
                 address=_text(Unit, "address", address, required=False),
-                phone=_text(Unit, "phone", phone, required=False))
+                phone=_text(Unit, "phone", phone, required=False), calendar=calendar.strip().upper())
     _clean(unit, exclude=["path"])
     unit.save()
     record_event(actor=actor, action="org.unit.create", obj=unit,
                  after=_snapshot(unit, ("code", "name", "short_name", "kind", "parent", "path", "sort_order",
-                                        "address", "phone")), clock=clock)
+                                        "address", "phone", "calendar")), clock=clock)
     return unit
 
 
@@ -187,6 +188,8 @@ def unit_rename(
 def unit_change(*, unit: Unit, actor: Any, clock: Clock | None = None, **changes: Any) -> Unit:
     """Change a unit's kind, order, address or telephone. Name and place have their own services."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if isinstance(changes.get("calendar"), str):
+        changes["calendar"] = changes["calendar"].strip().upper()  # a jurisdiction code: cn-36 is CN-36
     changed, before = _apply(unit, changes, UNIT_CHANGEABLE)
     _save_changes(unit, changed, before, action="org.unit.change", actor=actor, clock=clock)
     return unit
@@ -443,3 +446,92 @@ def api_token_revoke(*, token: ApiToken, actor: Any, clock: Clock | None = None)
     record_event(actor=actor, action="org.api_token.revoke", obj=token, before={"revoked": False},
                  after={"revoked": True}, clock=clock)
     return token
+
+
+# --- the official calendar: administrators' entries (core.calendar reads them) ------------------------
+
+CALENDAR_YEARS = (1949, 2200)
+
+
+def _calendar_text(value: str | None, field: str, label: str, max_length: int, *, required: bool = True) -> str:
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise DomainError(f"请填写{label}", field=field)
+    if len(text) > max_length:
+        raise DomainError(f"{label}不能超过{max_length}个字", field=field)
+    return text
+
+
+def _jurisdiction(code: str | None) -> str:
+    value = (code or NATIONAL).strip().upper()
+    if not calendar.valid_jurisdiction(value):
+        raise DomainError(f"适用范围代码「{code}」无法识别，应为 CN 或 CN-省-县 形式（如 CN-36-0731）",
+                          field="jurisdiction")
+    return value
+
+
+def _calendar_snapshot(entry: CalendarDay | CalendarNotice) -> dict[str, Any]:
+    if isinstance(entry, CalendarNotice):
+        return {"jurisdiction": entry.jurisdiction, "year": entry.year, "source": entry.source}
+    return {"jurisdiction": entry.jurisdiction, "day": entry.day.isoformat(), "kind": entry.kind,
+            "name": entry.name, "source": entry.source}
+
+
+@transaction.atomic
+def calendar_notice_enter(*, year: int, source: str, jurisdiction: str = NATIONAL, actor: Any,
+                          clock: Clock | None = None) -> CalendarNotice:
+    """Enter a year's holiday notice (its days come with `calendar_day_set`): from now on the year is known,
+    and due dates crossing it are confirmed. Deadlines that crossed it are moved (calendar_changed)."""
+    code = _jurisdiction(jurisdiction)
+    if not isinstance(year, int) or not CALENDAR_YEARS[0] <= year <= CALENDAR_YEARS[1]:
+        raise DomainError(f"年份应在{CALENDAR_YEARS[0]}至{CALENDAR_YEARS[1]}之间", field="year")
+    text = _calendar_text(source, "source", "来源文件", 300)
+    if CalendarNotice.objects.filter(jurisdiction=code, year=year).exists():
+        raise Conflict(f"{code} {year}年的节假日安排通知已录入", field="year")
+    notice = CalendarNotice.objects.create(jurisdiction=code, year=year, source=text,
+                                           entered_at=clock_mod.now(clock), entered_by=actor)
+    record_event(actor=actor, action="core.calendar.notice", obj=notice, after=_calendar_snapshot(notice),
+                 clock=clock)
+    first = dt.date(year, 1, 1)
+    calendar.calendar_changed.send(sender=CalendarNotice, jurisdiction=code,
+                                   days=[first + dt.timedelta(days=i) for i in range(366) if
+                                         (first + dt.timedelta(days=i)).year == year], actor=actor)
+    return notice
+
+
+@transaction.atomic
+def calendar_day_set(*, day: dt.date, kind: str, source: str, name: str = "", jurisdiction: str = NATIONAL,
+                     actor: Any, clock: Clock | None = None) -> CalendarDay:
+    """Enter (or change) a day: a weekday off (节假日, a county's local day off) or a weekend worked (调休),
+    naming the notice it comes from."""
+    code = _jurisdiction(jurisdiction)
+    if not isinstance(day, dt.date) or not CALENDAR_YEARS[0] <= day.year <= CALENDAR_YEARS[1]:
+        raise DomainError(f"日期应在{CALENDAR_YEARS[0]}至{CALENDAR_YEARS[1]}年之间", field="day")
+    if kind not in DayKind.values:
+        raise DomainError("类型应为休息（节假日）或上班（调休）", field="kind")
+    fields = {"kind": kind, "name": _calendar_text(name, "name", "名称", 100, required=False),
+              "source": _calendar_text(source, "source", "来源文件", 300)}
+    entry = CalendarDay.objects.select_for_update().filter(jurisdiction=code, day=day).first()
+    before = _calendar_snapshot(entry) if entry else None
+    if entry is None:
+        entry = CalendarDay(jurisdiction=code, day=day)
+    for field, value in fields.items():
+        setattr(entry, field, value)
+    entry.entered_at, entry.entered_by = clock_mod.now(clock), actor
+    entry.save()
+    record_event(actor=actor, action="core.calendar.day", obj=entry, before=before, after=_calendar_snapshot(entry),
+                 clock=clock)
+    calendar.calendar_changed.send(sender=CalendarDay, jurisdiction=code, days=[day], actor=actor)
+    return entry
+
+
+@transaction.atomic
+def calendar_day_remove(*, entry: CalendarDay, reason: str, actor: Any, clock: Clock | None = None) -> None:
+    """Take a day out (entered by mistake): it counts by its weekday again."""
+    text = _calendar_text(reason, "reason", "理由", 300)
+    entry = CalendarDay.objects.select_for_update().get(pk=entry.pk)
+    before = _calendar_snapshot(entry)
+    record_event(actor=actor, action="core.calendar.day.remove", obj=entry, before=before, note=text, clock=clock)
+    entry.delete()
+    calendar.calendar_changed.send(sender=CalendarDay, jurisdiction=before["jurisdiction"],
+                                   days=[dt.date.fromisoformat(before["day"])], actor=actor)
