@@ -191,11 +191,22 @@ def flow_dot(steps: Sequence[ChartStep], transitions: Sequence[PlainTransition],
     lines = [
         f"digraph {quote(title)} {{",
         "  " + "graph" + _attrs(rankdir="TB", splines="ortho", nodesep=0.4, ranksep=0.4, pad=0.25,
-                                forcelabels=True, fontname=FONT, charset="UTF-8") + ";",
+                                fontname=FONT, charset="UTF-8") + ";",
         "  " + "node" + _attrs(shape="box", fontname=FONT, fontsize=FONT_SIZE, margin=0, penwidth=1.2) + ";",
         "  " + "edge" + _attrs(fontname=FONT, fontsize=TAG_FONT_SIZE, arrowsize=0.8) + ";",
     ]
     edges: list[str] = []
+
+    def outcome_node(step_name: str, outcome: str, *, on_main: bool = False) -> str:
+        """An outcome written as a text node measured like a box (never a Graphviz xlabel, which Graphviz
+        sizes with its own estimate, 0.75 em a CJK character, and may set over a box)."""
+        w, _ = box_size([outcome], TAG_FONT_SIZE)
+        node = node_id(f"{step_name}·{clean(outcome)}")
+        lines.append(f"  {node}" + _attrs(label=outcome, shape="plaintext", fontsize=TAG_FONT_SIZE,
+                                          width=round(w - 0.1, 3), height=0.22,
+                                          **({"group": "main"} if on_main else {})) + ";")
+        return node
+
     for key, step in by_key.items():
         name = clean(step.name) or clean(step.key)
         text = step_lines(step, limit_unit)
@@ -233,11 +244,7 @@ def flow_dot(steps: Sequence[ChartStep], transitions: Sequence[PlainTransition],
             for t in branches:
                 on_main = key in main and t.target in main
                 if clean(t.outcome):
-                    w, h = box_size([t.outcome], TAG_FONT_SIZE)
-                    outcome = node_id(f"{name}·{clean(t.outcome)}")
-                    lines.append(f"  {outcome}" + _attrs(
-                        label=t.outcome, shape="plaintext", fontsize=TAG_FONT_SIZE, width=round(w - 0.1, 3),
-                        height=0.22, **({"group": "main"} if on_main else {})) + ";")
+                    outcome = outcome_node(name, t.outcome, on_main=on_main)
                     edges.append(f"  {diamond} -> {outcome}{_attrs(arrowhead='none')};")
                     edges.append(f"  {outcome} -> {ids[t.target]};")
                 else:
@@ -248,19 +255,19 @@ def flow_dot(steps: Sequence[ChartStep], transitions: Sequence[PlainTransition],
             if clean(t.outcome) and not loop:
                 # A single way on that still names its outcome (立案, 作出处罚决定): the same text node on
                 # the line as a branch, so the words never sit on the arrow.
-                w, _ = box_size([t.outcome], TAG_FONT_SIZE)
-                outcome = node_id(f"{name}·{clean(t.outcome)}")
-                on_main = key in main and t.target in main
-                lines.append(f"  {outcome}" + _attrs(
-                    label=t.outcome, shape="plaintext", fontsize=TAG_FONT_SIZE, width=round(w - 0.1, 3),
-                    height=0.22, **({"group": "main"} if on_main else {})) + ";")
+                outcome = outcome_node(name, t.outcome, on_main=key in main and t.target in main)
                 edges.append(f"  {ids[key]} -> {outcome}{_attrs(arrowhead='none')};")
                 edges.append(f"  {outcome} -> {ids[t.target]};")
                 continue
-            attrs = {"xlabel": t.outcome} if clean(t.outcome) else {}
-            if loop:
-                # The correction loop goes back up to acceptance without pulling 受理 below 补正.
-                attrs.update(constraint=False, style="dashed")
+            if loop and clean(t.outcome):
+                # The correction loop goes back up to acceptance without pulling 受理 below 补正; its outcome
+                # stands beside 补正, on its row.
+                outcome = outcome_node(name, t.outcome)
+                lines.append("  { rank=same; " + f"{ids[key]} -> {outcome}" + _attrs(arrowhead="none", style="dashed")
+                             + " }")
+                edges.append(f"  {outcome} -> {ids[t.target]}{_attrs(constraint=False, style='dashed')};")
+                continue
+            attrs = {"constraint": False, "style": "dashed"} if loop else {}
             edges.append(f"  {ids[key]} -> {ids[t.target]}{_attrs(**attrs) if attrs else ''};")
     return "\n".join([*lines, *edges, "}", ""])
 
