@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sunlit.console.views import dashboard, org, powers, printed, risks, transfer
+from sunlit.console.views import dashboard, flows, org, powers, printed, risks, transfer
 
 app_name = "console"
 urlpatterns = [
@@ -20,4 +20,8 @@ urlpatterns = [
     path("units/<str:code>/handbook.pdf", printed.handbook, name="handbook"),
     path("units/<str:code>/officials-board.pdf", printed.officials_board, name="officials_board"),
     path("powers/<int:item_id>/flow-board.pdf", printed.flow_board, name="flow_board"),
+    path("powers/<int:item_id>/flow/", flows.flow_page, name="flow"),
+    path("powers/<int:item_id>/flow/<int:version_id>/chart.svg", flows.flow_chart, name="flow_chart"),
+    path("powers/<int:item_id>/flow/<int:version_id>/flow.bpmn", flows.flow_bpmn, name="flow_bpmn"),
+    path("powers/<int:item_id>/flow/<int:version_id>/<str:action>/", flows.flow_action, name="flow_action"),
 ]

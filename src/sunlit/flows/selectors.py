@@ -126,3 +126,12 @@ def posts_by_name(unit: Unit) -> dict[str, int]:
 def staff_flow_version(*, viewer: Any, version_id: int) -> FlowVersion | None:
     return FlowVersion.objects.filter(flow__unit__in=units_for(viewer, READ_ROLES), pk=version_id).select_related(
         "flow__unit").first()
+
+
+def staff_flow(version: FlowVersion) -> PublicFlow:
+    """A flow version of any status as its unit's staff read it (the console's chart, table and BPMN):
+    every post is named, internal ones too. Never for the public: use `public_flow`."""
+    loaded = _with_content(FlowVersion.objects.filter(pk=version.pk)).get()
+    steps = list(loaded.steps.all())
+    return PublicFlow(loaded, "category" if loaded.flow.is_template else "item", steps,
+                      list(loaded.transitions.all()), {s.post_id for s in steps if s.post_id is not None})
