@@ -246,6 +246,12 @@ CASES = [
         version=v, reviewer=w.reviewer, comment="缺听证环节"))(w.flow(submit=True)), "flows.version.reject"),
     Case("flow_version_reject: no reason", lambda w: (lambda v: lambda: flows.flow_version_reject(
         version=v, reviewer=w.reviewer, comment=""))(w.flow(submit=True)), None),
+    Case("flow_version_withdraw", lambda w: (lambda v: lambda: flows.flow_version_withdraw(
+        version=v, actor=w.editor, reason="上传错了文件"))(w.flow(submit=True)), "flows.version.withdraw"),
+    Case("flow_version_withdraw: no reason", lambda w: (lambda v: lambda: flows.flow_version_withdraw(
+        version=v, actor=w.editor, reason=" "))(w.flow()), None),
+    Case("flow_version_withdraw: by a reviewer", lambda w: (lambda v: lambda: flows.flow_version_withdraw(
+        version=v, actor=w.reviewer, reason="撤回"))(w.flow()), None),
 ]
 
 FLOW = [{"from": "apply", "to": "accept"}, {"from": "accept", "to": "decide"}, {"from": "decide", "to": "deliver"}]

@@ -306,3 +306,22 @@ def test_the_item_page_links_to_the_flow_page(item: PowerItemVersion, editor: An
     page = login(editor).get(f"/console/powers/{item.item_id}/").content.decode()
 
     assert f'href="/console/powers/{item.item_id}/flow/">流程图</a>' in page
+
+
+def test_an_editor_withdraws_a_wrong_upload_and_may_upload_again(
+        county: dict[str, Unit], item: PowerItemVersion, posts: dict[str, Post], editor: Any) -> None:
+    version = services.flow_version_create(item=item.item, steps=licensing_steps(posts),
+                                           transitions=LICENSING_TRANSITIONS, reason="编制", author=editor)
+    client = Client()
+    client.force_login(editor)
+
+    refused = client.post(f"/console/powers/{item.item_id}/flow/{version.pk}/withdraw/", {"comment": ""}, follow=True)
+    version.refresh_from_db()
+    assert "撤回时请写明理由" in refused.content.decode() and version.status == "draft"
+    done = client.post(f"/console/powers/{item.item_id}/flow/{version.pk}/withdraw/", {"comment": "传错了文件"},
+                       follow=True)
+    version.refresh_from_db()
+    assert "已撤回，可以重新上传" in done.content.decode() and version.status == "withdrawn"
+    again = services.flow_version_create(item=item.item, steps=licensing_steps(posts),
+                                         transitions=LICENSING_TRANSITIONS, reason="重新编制", author=editor)
+    assert again.number == version.number + 1

@@ -217,6 +217,25 @@ def test_the_chart_is_drawn_once_with_public_posts_and_step_risks_and_shown_on_t
     assert f'<img src="/api/v1/powers/{item.item_id}/flow.svg"' in page
 
 
+def test_a_risk_point_stays_with_its_step_when_a_new_version_is_approved(
+    county: dict[str, Unit], item: PowerItemVersion, posts: dict[str, Post], editor: Any, reviewer: Any
+) -> None:
+    first = services.flow_version_create(item=item.item, steps=licensing_steps(posts),
+                                         transitions=LICENSING_TRANSITIONS, reason="编制", author=editor, submit=True)
+    services.flow_version_approve(version=first, reviewer=reviewer)
+    risks.risk_point_create(unit=county["land"], step=first.steps.get(key="decide"), level="high",
+                            description="违规许可", measures="集体研究", actor=editor)
+    second = services.flow_version_create(item=item.item, steps=licensing_steps(posts, review_days=8),
+                                          transitions=LICENSING_TRANSITIONS, reason="压缩审查时限", author=editor,
+                                          submit=True)
+    services.flow_version_approve(version=second, reviewer=reviewer)
+
+    svg = Client().get(f"/api/v1/powers/{item.item_id}/flow.svg").content.decode()
+
+    assert "8个工作日" in svg
+    assert "风险高" in svg
+
+
 def test_a_risk_point_set_after_the_chart_was_drawn_shows_on_its_next_request(
     county: dict[str, Unit], item: PowerItemVersion, posts: dict[str, Post], editor: Any, reviewer: Any
 ) -> None:

@@ -23,6 +23,7 @@ class VersionStatus(models.TextChoices):
     SUBMITTED = "submitted", "待审核"
     APPROVED = "approved", "已批准"
     REJECTED = "rejected", "已退回"
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 OPEN_STATUSES = (VersionStatus.DRAFT, VersionStatus.SUBMITTED)
@@ -70,6 +71,19 @@ def mark_submitted(version: ReviewedVersion, *, clock: Clock | None = None) -> N
         raise Conflict(f"只有草稿可以提交，当前状态：{version.get_status_display()}", field="status")
     version.status, version.submitted_at = VersionStatus.SUBMITTED, clock_mod.now(clock)
     version.save(update_fields=["status", "submitted_at"])
+
+
+def mark_withdrawn(version: ReviewedVersion, *, reason: str, clock: Clock | None = None) -> None:
+    """An open version (a draft, or one waiting for review) is taken back by its unit's editors, with a
+    reason: a wrong upload need not wait for a reviewer to reject it. The caller has locked the row and
+    checked the right to edit. The reason is kept where a review comment would be."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("撤回时请写明理由", field="comment")
+    if version.status not in OPEN_STATUSES:
+        raise Conflict(f"只有草稿或待审核的版本可以撤回，当前状态：{version.get_status_display()}", field="status")
+    version.status, version.reviewed_at, version.review_comment = VersionStatus.WITHDRAWN, clock_mod.now(clock), reason
+    version.save(update_fields=["status", "reviewed_at", "review_comment"])
 
 
 def mark_reviewed(version: ReviewedVersion, *, reviewer: Any, approve: bool, comment: str,

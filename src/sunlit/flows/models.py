@@ -179,13 +179,16 @@ RISK_SEVERITY = models.Case(models.When(level=RiskLevel.HIGH, then=models.Value(
 
 
 def _risk_is_public() -> models.Q:
-    """A risk point of a public item, a post that is not internal, or a step of a published flow; its
-    internal note is never shown (the portal shows levels and measures only)."""
+    """A risk point of a public item, a post that is not internal, or a step that a published flow still
+    has; its internal note is never shown (the portal shows levels and measures only)."""
     return (
         (models.Q(item__isnull=True) | public_item_q("item__"))
         & (models.Q(post__isnull=True) | models.Q(post__is_internal=False))
-        & (models.Q(step__isnull=True) | models.Q(step__version__status=VersionStatus.APPROVED,
-                                                  step__version__flow__published_version=models.F("step__version")))
+        & (models.Q(step__isnull=True) | models.Q(
+            step__version__status=VersionStatus.APPROVED,
+            # the flow's published version still has the step (of the same key: the register follows a step
+            # through the flow's versions)
+            step__version__flow__published_version__steps__key=models.F("step__key")))
     )
 
 

@@ -87,8 +87,8 @@ def risk_ledger(*, viewer: Any, unit: Unit, level: str | None = None, owner: str
 
 def public_risks(unit: Unit) -> QuerySet[RiskPoint]:
     """A unit's risk points as programmes publish them (levels and measures), through the public path."""
-    return public_queryset(RiskPoint).filter(unit=unit).select_related("item__published_version", "step", "post") \
-        .order_by(RISK_SEVERITY, "id")
+    return public_queryset(RiskPoint).filter(unit=unit).select_related(
+        "item__published_version", "step__version", "post").order_by(RISK_SEVERITY, "id")
 
 
 def high_risks_without_measures() -> dict[int, int]:

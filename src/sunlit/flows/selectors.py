@@ -67,12 +67,28 @@ class PublicFlow:
 
 
 def step_risk_levels(steps: list[Step]) -> dict[int, str]:
-    """The highest public risk level (高 > 中 > 低) of each step that has one, by step id."""
+    """The highest public risk level (高 > 中 > 低) of each step that has one, by step id.
+
+    A risk point is set at a step of one version, and stays with the step of the same key in the flow's
+    later versions: approving a new version does not drop the register's marks from the chart."""
+    if not steps:
+        return {}
+    by_key = {step.key: step.pk for step in steps}
+    flow_id = FlowVersion.objects.filter(pk=steps[0].version_id).values_list("flow_id", flat=True).get()
     found: dict[int, str] = {}
-    rows = public_queryset(RiskPoint).filter(step__in=steps).order_by(RISK_SEVERITY).values_list("step_id", "level")
-    for step_id, level in rows:
-        found.setdefault(step_id, RiskLevel(level).label)
+    rows = (public_queryset(RiskPoint).filter(step__version__flow_id=flow_id, step__key__in=by_key)
+            .order_by(RISK_SEVERITY).values_list("step__key", "level"))
+    for key, level in rows:
+        found.setdefault(by_key[key], RiskLevel(level).label)
     return found
+
+
+def at_flow_step(risk: RiskPoint, flow: PublicFlow) -> bool:
+    """Whether a risk point marks a step of this flow: set at the step, or at the step of the same key in
+    an earlier version of the same flow. (`risk.step.version` loaded: `risks.public_risks` does.)"""
+    if risk.step is None or risk.step.version.flow_id != flow.version.flow_id:
+        return False
+    return any(step.key == risk.step.key for step in flow.steps)
 
 
 def _with_content(versions: Any) -> Any:

@@ -18,7 +18,7 @@ from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, FieldError, Invalid
 from sunlit.core.timelimits import LimitUnit
-from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted
+from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted, mark_withdrawn
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import bpmn, chart, validate
 from sunlit.flows.models import Flow, FlowChart, FlowVersion, Step, Transition
@@ -176,6 +176,7 @@ def flow_version_from_bpmn(*, item: PowerItem, data: bytes, reason: str, author:
     """A new version of an item's flow from a BPMN 2.0 file of the subset Sunlit exports (never run:
     parsed with defusedxml, anything outside the subset refused by name), validated like any other.
     Lanes name posts of the item's unit, or of a unit above it."""
+    require_edit(author, item.unit)  # before reading the file: no one learns anything from a refused upload
     steps, transitions, _ = bpmn.import_bpmn(data)
     posts = posts_by_name(item.unit)
     for step in steps:
@@ -233,6 +234,18 @@ def _public_snapshot(version: FlowVersion) -> dict[str, Any]:
         if step["post"] not in shown:
             step["post"] = None
     return data
+
+
+@transaction.atomic
+def flow_version_withdraw(*, version: FlowVersion, actor: Any, reason: str, clock: Clock | None = None) -> FlowVersion:
+    """Take back an open version (a wrong upload, a draft overtaken): the flow is free for a new one."""
+    version = _lock(version)
+    require_edit(actor, version.flow.unit)
+    before = {"status": version.status}
+    mark_withdrawn(version, reason=reason, clock=clock)
+    record_event(actor=actor, action="flows.version.withdraw", obj=version, before=before,
+                 after={"status": version.status}, note=version.review_comment, clock=clock)
+    return version
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from sunlit.catalog.models import LegalBasis, PowerItem, PowerItemVersion
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import risks, services
 from sunlit.flows.models import RiskPoint
-from sunlit.flows.selectors import PublicFlow, public_flow, public_post_ids
+from sunlit.flows.selectors import PublicFlow, at_flow_step, public_flow, public_post_ids
 from sunlit.org.models import Official, Post, Unit
 
 Progress = Callable[[int, int, str], None]
@@ -90,12 +90,11 @@ def _page(item: PowerItem, unit_risks: list[RiskPoint], shown_posts: set[int], c
         if flow.version.pk not in charts:
             charts[flow.version.pk] = services.flow_chart_svg(flow)
         chart_svg = charts[flow.version.pk]
-    step_ids = {s.pk for s in flow.steps} if flow else set()
     return ItemPage(
         item=item, version=version, legal_bases=list(version.legal_bases.all()),
         handling_post=version.handling_post if version.handling_post_id in shown_posts else None,
         leader=_leader(version), flow=flow, chart_svg=chart_svg,
-        risks=[r for r in unit_risks if r.item_id == item.pk or r.step_id in step_ids],
+        risks=[r for r in unit_risks if r.item_id == item.pk or (flow is not None and at_flow_step(r, flow))],
         url=item_url(item),
     )
 
@@ -118,8 +117,8 @@ def item_pages(unit: Unit, charts: dict[int, str], progress: Progress | None = N
         pages.append(_page(item, unit_risks, shown_posts, charts))
         if progress:
             progress(done + n, total, pages[-1].version.name)
-    flow_step_ids = {s.pk for page in pages if page.flow for s in page.flow.steps}
-    loose = [r for r in unit_risks if r.item_id is None and r.step_id not in flow_step_ids]
+    shown = {r.pk for page in pages for r in page.risks}
+    loose = [r for r in unit_risks if r.pk not in shown and r.item_id is None]
     return pages, loose
 
 

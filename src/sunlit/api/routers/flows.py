@@ -173,6 +173,13 @@ def approve_flow(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> 
                                          comment=payload.comment)
 
 
+@router.post("/flow-versions/{version_id}/withdraw", auth=staff_auth, tags=STAFF, response=FlowVersionOut,
+             summary="撤回（编制人员，写明理由）")
+def withdraw_flow(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> Any:
+    return services.flow_version_withdraw(version=_staff_version(request, version_id), actor=request.user,
+                                          reason=payload.comment)
+
+
 @router.post("/flow-versions/{version_id}/reject", auth=staff_auth, tags=STAFF, response=FlowVersionOut,
              summary="退回")
 def reject_flow(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> Any:

@@ -110,9 +110,11 @@ _ACTIONS: dict[str, Any] = {
     "submit": lambda v, user, text: services.flow_version_submit(version=v, actor=user),
     "approve": lambda v, user, text: services.flow_version_approve(version=v, reviewer=user, comment=text),
     "reject": lambda v, user, text: services.flow_version_reject(version=v, reviewer=user, comment=text),
+    "withdraw": lambda v, user, text: services.flow_version_withdraw(version=v, actor=user, reason=text),
 }
-_DONE = {"submit": "已提交审核", "approve": "已批准，成为本事项的现行流程图", "reject": "已退回"}
-_VERB = {"submit": "提交", "approve": "批准", "reject": "退回"}
+_DONE = {"submit": "已提交审核", "approve": "已批准，成为本事项的现行流程图", "reject": "已退回",
+         "withdraw": "已撤回，可以重新上传"}
+_VERB = {"submit": "提交", "approve": "批准", "reject": "退回", "withdraw": "撤回"}
 
 
 @login_required
