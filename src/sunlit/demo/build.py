@@ -64,7 +64,9 @@ from sunlit.demo.county.common import (
 )
 from sunlit.demo.county.laws import basis
 from sunlit.flows import risks
+from sunlit.flows import selectors as flow_selectors
 from sunlit.flows import services as flow_services
+from sunlit.flows.models import FlowVersion
 from sunlit.org import services as org_services
 from sunlit.org.models import Membership, Official, PortfolioArea, Post, Role, Unit, UnitKind
 
@@ -462,56 +464,94 @@ class _Builder:
         self.tl.step(5)
 
     def build_flows(self) -> None:
-        """Each unit's category templates (类别流程图) for the powers it exercises, approved."""
-        used = set(PowerItem.objects.filter(published_version__isnull=False)
-                   .values_list("unit__code", "published_version__category"))
+        """Flow charts (流程图), approved: each unit's category template (类别流程图) for every category it
+        exercises in public, counting in the unit its items' laws count in; then item flows (项目流程图) for
+        the items whose own procedure the county publishes, and for items whose law counts in the other unit
+        (a unit has one template per category, so those take it as their own). Risk points at the sensitive
+        steps of each. Templates are public, so a category whose items are all internal (对内公开) gets none."""
+        items = list(public_queryset(PowerItem).select_related("unit", "published_version")
+                     .order_by("unit__path", "code"))
+        counted_in: dict[tuple[str, str], list[str | None]] = {}
+        for item in items:
+            v = item.published_version
+            assert v is not None
+            counted_in.setdefault((item.unit.code, v.category), []).append(
+                v.statutory_limit_unit if v.statutory_limit is not None
+                else v.promised_limit_unit if v.promised_limit is not None else None)
+        posts: dict[str, dict[str, Post]] = {}
+        for (unit_code, _), post in self.posts.items():
+            posts.setdefault(unit_code, {})[post.name] = post
+        templates: dict[tuple[str, str], str] = {}
         for code, unit in self.units.items():
-            for flow in demo_flows.FLOWS:
-                if (code, flow.category) not in used:
+            for category in Category.values:
+                flow = demo_flows.template_for(category, self.defs[code].kind)
+                if (code, category) not in counted_in or flow is None:
                     continue
-                steps = self._flow_steps(code, flow)
+                steps = self._flow_steps(code, flow, posts)
                 if steps is None:
                     continue
-                editor, reviewer = self._staff_for(self.defs[code])
-                version = flow_services.flow_version_create(
-                    unit=unit, category=flow.category, limit_unit=flow.limit_unit, steps=steps,
-                    transitions=[{"from": a, "to": b, "outcome": o} for a, b, o in flow.transitions],
-                    reason="依据权力运行流程图编制要求，编制本单位类别流程图", author=editor, submit=True)
-                self.tl.step(8)
-                flow_services.flow_version_approve(version=version, reviewer=reviewer, comment="同意")
-                self.tl.step(3)
-                for key, level, description, measures in demo_flows.RISKS[flow.category]:
-                    step = version.steps.get(key=key)
-                    risks.risk_point_create(unit=unit, step=step, post=step.post, level=level,
-                                            description=description, measures=measures,
-                                            owner=step.post.name if step.post else "", actor=editor,
-                                            next_review=dt.date(2026, 12, 31))
+                limit_unit = demo_flows.template_unit(counted_in[(code, category)], flow.limit_unit)
+                editor, _ = self._staff_for(self.defs[code])
+                version = self._flow_version(
+                    code, flow, steps, editor, reason="依据权力运行流程图编制要求，编制本单位类别流程图",
+                    unit=unit, category=category, limit_unit=limit_unit)
+                templates[(code, category)] = limit_unit
+                self._flow_risks(unit, version, flow, editor)
 
-        for item in PowerItem.objects.filter(published_version__name__in=list(demo_flows.ITEM_FLOWS)).select_related(
-                "unit", "published_version").order_by("unit__path", "code"):
-            assert item.published_version is not None
-            flow = demo_flows.ITEM_FLOWS[item.published_version.name]
-            steps = self._flow_steps(item.unit.code, flow)
-            if steps is None:
+        for item in items:
+            v = item.published_version
+            assert v is not None
+            own = demo_flows.ITEM_FLOWS.get(v.name)
+            template = templates.get((item.unit.code, v.category))
+            if own is None and (v.statutory_limit is None or template in (None, v.statutory_limit_unit)):
                 continue
-            editor, reviewer = self._staff_for(self.defs[item.unit.code])
-            version = flow_services.flow_version_create(
-                item=item, steps=steps, transitions=[{"from": a, "to": b, "outcome": o} for a, b, o in flow.transitions],
-                reason="按本事项的法定程序编制项目流程图", author=editor, submit=True)
-            self.tl.step(8)
-            flow_services.flow_version_approve(version=version, reviewer=reviewer, comment="同意")
-            self.tl.step(3)
+            flow = own or demo_flows.template_for(v.category, self.defs[item.unit.code].kind)
+            steps = self._flow_steps(item.unit.code, flow, posts) if flow is not None else None
+            if flow is None or steps is None:
+                continue
+            editor, _ = self._staff_for(self.defs[item.unit.code])
+            counts = "日" if v.statutory_limit_unit == LimitUnit.CALENDAR_DAYS else "工作日"
+            reason = ("按本事项的法定程序编制项目流程图" if own is not None
+                      else f"本事项法定时限以{counts}计，与本单位类别流程图不同，按类别流程图编制项目流程图")
+            version = self._flow_version(item.unit.code, flow, steps, editor, reason=reason, item=item)
+            self._flow_risks(item.unit, version, flow, editor)
 
-    def _flow_steps(self, code: str, flow: demo_flows.FlowDef) -> list[dict[str, Any]] | None:
-        """The flow's steps on this unit's posts (a step sent up, on its parent's); None when a post is missing."""
-        parent = self.defs[code].parent
-        names = {unit_code: {post.name: post for (u, _), post in self.posts.items() if u == unit_code}
-                 for unit_code in (code, parent) if unit_code}
+    def _flow_version(self, code: str, flow: demo_flows.FlowDef, steps: list[dict[str, Any]], editor: User, *,
+                      reason: str, **owner: Any) -> FlowVersion:
+        _, reviewer = self._staff_for(self.defs[code])
+        version = flow_services.flow_version_create(
+            steps=steps, transitions=[{"from": a, "to": b, "outcome": o} for a, b, o in flow.transitions],
+            reason=reason, author=editor, submit=True, **owner)
+        self.tl.step(8)
+        flow_services.flow_version_approve(version=version, reviewer=reviewer, comment="同意")
+        self.tl.step(3)
+        return version
+
+    def _flow_risks(self, unit: Unit, version: FlowVersion, flow: demo_flows.FlowDef, editor: User) -> None:
+        """廉能风险点 at the flow's sensitive steps, owned by the step's post (a post of the unit above, 上报,
+        is named but not linked: a risk point belongs to one unit)."""
+        steps = {step.key: step for step in version.steps.select_related("post__unit")}
+        for risk in flow.risks:
+            step = steps[risk.step]
+            own_post = step.post if step.post is not None and step.post.unit_id == unit.pk else None
+            owner = "" if step.post is None else own_post.name if own_post else flow_selectors.sent_up_label(step.post)
+            risks.risk_point_create(unit=unit, step=step, post=own_post, level=risk.level,
+                                    description=risk.description, measures=risk.measures, owner=owner,
+                                    actor=editor, next_review=dt.date(2026, 12, 31))
+
+    def _flow_steps(self, code: str, flow: demo_flows.FlowDef,
+                    posts: dict[str, dict[str, Post]]) -> list[dict[str, Any]] | None:
+        """The flow's steps on this unit's posts (`posts`: each unit's by name): a step sent up (上报) on its
+        parent's, a role the unit may borrow (demo_flows.BORROWED_ROLES) on the nearest unit's above that
+        has one; None when a post is missing."""
+        chain = [code]
+        while (parent := self.defs[chain[-1]].parent) is not None:
+            chain.append(parent)
         steps = []
         for s in flow.steps:
-            by_name = names.get((parent if s.up else code) or code, {})
-            category = Category.LICENSING if s.up else flow.category
-            post = next((by_name[name] for name in demo_flows.post_names(s.role, category) if name in by_name), None)
+            names = demo_flows.post_names(s.role, flow.category)
+            where = chain[1:2] if s.up else chain if s.role in demo_flows.BORROWED_ROLES else chain[:1]
+            post = next((posts[u][name] for u in where for name in names if name in posts.get(u, {})), None)
             if post is None:
                 return None
             steps.append({"key": s.key, "name": s.name, "kind": s.kind, "post": post.pk, "limit": s.limit,
