@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "sunlit.org",
     "sunlit.catalog",
     "sunlit.flows",
+    "sunlit.cases",
     "sunlit.handbook",
     "sunlit.record",
     "sunlit.witness",

@@ -1,0 +1,154 @@
+"""办件: an application for a public power item walking the approved flow version it started on.
+
+A case stores where it stands (its current step, when that step began, its indexed deadlines) and keeps
+every step it took (CaseStep), every period its clock stood still (ClockStop) and everything the applicant
+was told (CaseNotice). Nothing is edited in place: each action of cases.services appends, and recomputes
+the deadlines from those rows with the official calendar (cases.deadlines), in one transaction with its
+event.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from sunlit.catalog.models import PowerItem
+from sunlit.core import clock
+from sunlit.core.timelimits import LimitUnit
+from sunlit.flows.models import FlowVersion, Step
+from sunlit.org.models import Official, Unit
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "网上申请"
+    COUNTER = "counter", "窗口受理"
+
+
+class CaseState(models.TextChoices):
+    OPEN = "open", "办理中"
+    STOPPED = "stopped", "暂停计时"
+    APPROVED = "approved", "已办结（准予）"
+    REFUSED = "refused", "已办结（不予）"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    WITHDRAWN = "withdrawn", "已撤回"
+    VOIDED = "voided", "已作废"
+
+
+OPEN_STATES = frozenset({CaseState.OPEN, CaseState.STOPPED})
+
+
+class Case(models.Model):
+    receipt = models.CharField("受理编号", max_length=48, unique=True)
+    password_hash = models.CharField("查询密码（摘要）", max_length=200)
+    item = models.ForeignKey(PowerItem, verbose_name="事项", on_delete=models.PROTECT, related_name="cases")
+    unit = models.ForeignKey(Unit, verbose_name="办理单位", on_delete=models.PROTECT, related_name="cases")
+    flow_version = models.ForeignKey(FlowVersion, verbose_name="流程版本", on_delete=models.PROTECT,
+                                     related_name="cases")
+    calendar = models.CharField("节假日适用范围", max_length=32)
+    channel = models.CharField("申请方式", max_length=10, choices=Channel.choices)
+    applicant_name = models.CharField("申请人", max_length=100)
+    applicant_id_number = models.CharField("证件号码", max_length=40)
+    applicant_contact = models.CharField("联系方式", max_length=100)
+    subject = models.CharField("申请事项摘要", max_length=200, blank=True)
+    received_at = models.DateTimeField("收件时间")
+    entered_at = models.DateTimeField("录入时间", default=clock.now)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    limit_unit = models.CharField("时限单位", max_length=10, choices=LimitUnit.choices)
+    promised_limit = models.PositiveIntegerField("承诺时限", null=True, blank=True)
+    promised_limit_unit = models.CharField("承诺时限单位", max_length=10, choices=LimitUnit.choices,
+                                           default=LimitUnit.WORKING_DAYS)
+    statutory_limit = models.PositiveIntegerField("法定时限", null=True, blank=True)
+    state = models.CharField("状态", max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
+    current_step = models.ForeignKey(Step, verbose_name="当前环节", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    step_started_at = models.DateTimeField("当前环节开始时间", null=True, blank=True)
+    step_due = models.DateField("当前环节期限", null=True, blank=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    extension_days = models.PositiveIntegerField("延长天数", default=0)
+    due = models.DateField("办结期限（承诺）", null=True, blank=True)
+    statutory_due = models.DateField("办结期限（法定）", null=True, blank=True)
+    due_confirmed = models.BooleanField("期限已按节假日安排确认", default=True)
+    ended_at = models.DateTimeField("办结时间", null=True, blank=True)
+    version = models.PositiveIntegerField("修订号", default=0)  # compare-and-swap for every action
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件"
+        indexes = [
+            models.Index(fields=["state", "step_due"], name="case_open_step_due"),
+            models.Index(fields=["state", "due"], name="case_open_due"),
+            models.Index(fields=["unit", "state"], name="case_unit_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class CaseStep(models.Model):
+    """One step as the case took it: who did it, holding which post, with what opinion and outcome."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField("开始时间")
+    due = models.DateField("环节期限", null=True, blank=True)
+    done_at = models.DateTimeField("完成时间（办理人记录）")
+    entered_at = models.DateTimeField("录入时间", default=clock.now)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    official = models.ForeignKey(Official, verbose_name="办理干部", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    outcome = models.CharField("办理结果", max_length=60, blank=True)
+    opinion = models.TextField("办理意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办件环节"
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}·{self.step_id}·{self.outcome}"
+
+
+class ClockStop(models.Model):
+    """A period the law does not count (补正, 听证, 专家评审, 检验检测 …), with its legal ground."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="clock_stops")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
+    legal_ground = models.CharField("法律依据", max_length=200)
+    stopped_on = models.DateField("停止计时日期")
+    restarted_on = models.DateField("恢复计时日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "暂停计时"
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}·{self.stopped_on}–{self.restarted_on or ''}"
+
+
+class NoticeKind(models.TextChoices):
+    RECEIVED = "received", "收件"
+    ACCEPTED = "accepted", "受理"
+    CLOCK_STOPPED = "clock_stopped", "暂停计时"
+    CLOCK_RESTARTED = "clock_restarted", "恢复计时"
+    EXTENDED = "extended", "延长期限"
+    ENDED = "ended", "办结"
+
+
+class CaseNotice(models.Model):
+    """What the applicant was told, when: what they read on the portal by receipt number and password."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField("类型", max_length=20, choices=NoticeKind.choices)
+    text = models.TextField("告知内容")
+    at = models.DateTimeField("告知时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "告知申请人"
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}·{self.get_kind_display()}"

@@ -1,0 +1,328 @@
+"""网上运行 writes: a case is submitted, walks its flow step by step, has its clock stopped and restarted,
+is extended with the head's approval, and ends. Each action is one transaction that locks the case, checks
+its rules (refusing by name and changing nothing), appends what happened, recomputes the deadlines on the
+unit's calendar, tells the applicant what the law says they must be told, and records one event; a step of
+a public item also enters the public log, holding the item, the step, the outcome and the times, never
+the applicant's name, ID number, contact or materials.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sunlit.cases import deadlines, receipt
+from sunlit.cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseNotice,
+    CaseState,
+    CaseStep,
+    Channel,
+    ClockStop,
+    NoticeKind,
+)
+from sunlit.catalog.models import PowerItem
+from sunlit.catalog.selectors import public_power
+from sunlit.core import calendar as official_calendar
+from sunlit.core import clock as clock_mod
+from sunlit.core.clock import Clock
+from sunlit.core.errors import Conflict, DomainError, NotAllowed
+from sunlit.core.visibility import public_queryset
+from sunlit.flows.models import Transition
+from sunlit.flows.selectors import public_flow
+from sunlit.flows.validate import StepKind
+from sunlit.org.models import Official, Post, Unit
+from sunlit.org.selectors import posts_held, unit_calendar
+from sunlit.record.events import record_event
+from sunlit.record.services import publish_record
+
+ENDS: dict[str, str] = {StepKind.DELIVER: CaseState.APPROVED, StepKind.DENIED: CaseState.REFUSED,
+                        StepKind.NOT_ACCEPTED: CaseState.NOT_ACCEPTED}
+REMEDIES = "如不服本决定，可以自收到之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
+MAX_TEXT = 2000
+MAX_EXTENSION = 30
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+def _text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise DomainError(f"请填写{label}", field=field)
+    if len(text) > limit:
+        raise DomainError(f"{label}不能超过{limit}个字", field=field)
+    return text
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("current_step", "unit", "item").get(pk=case.pk)
+
+
+def _refresh_deadlines(case: Case) -> None:
+    """Recompute the stored deadlines from the case's rows (cases.deadlines) on its calendar."""
+    cal = official_calendar.calendar_for(case.calendar)
+    stops = [(s.stopped_on, s.restarted_on) for s in (case.clock_stops.all() if case.pk else [])
+             if s.restarted_on is not None]
+    step = case.current_step
+    found = deadlines.compute(
+        cal, unit=case.limit_unit, step_started=_local_day(case.step_started_at) if case.step_started_at else None,
+        step_limit=step.limit if step is not None and case.is_open else None, accepted_on=case.accepted_on,
+        promised=case.promised_limit, promised_unit=case.promised_limit_unit, statutory=case.statutory_limit,
+        extension=case.extension_days, stops=stops)
+    case.step_due, case.due, case.statutory_due = found.step_due, found.due, found.statutory_due
+    case.due_confirmed = found.confirmed
+
+
+def _save(case: Case, *fields: str) -> None:
+    """Save under compare-and-swap: the row is locked, and its revision moves on with every action."""
+    case.version += 1
+    case.save(update_fields=[*fields, "version", "step_due", "due", "statutory_due", "due_confirmed"])
+
+
+def _tell(case: Case, kind: str, text: str, clock: Clock | None) -> None:
+    CaseNotice.objects.create(case=case, kind=kind, text=text, at=clock_mod.now(clock))
+
+
+def _state(case: Case) -> dict[str, Any]:
+    """What an event keeps of a case: where it stands and its deadlines, no personal data."""
+    return {"state": case.state, "step": case.current_step.key if case.current_step else None,
+            "step_due": case.step_due, "due": case.due, "statutory_due": case.statutory_due,
+            "accepted_on": case.accepted_on, "extension_days": case.extension_days}
+
+
+def _publish(case: Case, what: str, content: dict[str, Any], at: dt.datetime, clock: Clock | None) -> None:
+    """The public log entry of an action on a case of a public item: item, step, outcome and times."""
+    public = public_queryset(PowerItem).filter(pk=case.item_id).exists()
+    publish_record(obj=case, header={"kind": "case", "what": what},
+                   content={"item": case.item_id, "unit": case.unit.code, **content}, public=public, at=at,
+                   clock=clock)
+
+
+# ------------------------------------------------------------------------------------------- submit
+
+def _new_receipt(unit: Unit, day: dt.date) -> str:
+    prefix = f"{unit.code}-{day:%Y%m%d}-"
+    taken = Case.objects.filter(receipt__startswith=prefix).count()
+    return receipt.receipt_number(unit.code, f"{day:%Y%m%d}", taken + 1)
+
+
+@transaction.atomic
+def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, applicant_contact: str,
+                subject: str = "", channel: str = Channel.PORTAL, received_at: dt.datetime | None = None,
+                entered_by: Any = None, clock: Clock | None = None) -> tuple[Case, str]:
+    """An application for a public item: on the portal (received now), or entered at the counter by staff
+    with the time it was really received. It walks the item's published flow, kept for its life. Returns
+    the case and its query password (shown once; only its hash is kept)."""
+    now = clock_mod.now(clock)
+    item = public_power(item_id)
+    if item is None or item.published_version is None:
+        raise DomainError("事项不存在或未公开", field="item")
+    flow = public_flow(item)
+    if flow is None:
+        raise DomainError("该事项尚无公开的办理流程，暂不能网上申请", field="item")
+    if channel not in Channel.values:
+        raise DomainError("申请方式只能是网上申请或窗口受理", field="channel")
+    name = _text(applicant_name, "applicant_name", "申请人姓名或名称", limit=100)
+    id_number = _text(applicant_id_number, "applicant_id_number", "证件号码", limit=40)
+    contact = _text(applicant_contact, "applicant_contact", "联系方式", limit=100)
+    summary = _text(subject, "subject", "申请事项摘要", required=False, limit=200)
+    if channel == Channel.COUNTER:
+        if not getattr(entered_by, "is_authenticated", False):
+            raise NotAllowed("窗口受理须由工作人员登录后录入", field="entered_by")
+        if received_at is None:
+            raise DomainError("请填写实际收件时间", field="received_at")
+        if not posts_held(user=entered_by, day=_local_day(now)).filter(unit=item.unit).exists():
+            raise NotAllowed(f"您不在{item.unit.name}任职，不能录入其办件", field="entered_by")
+    received = received_at or now
+    if received > now:
+        raise DomainError("收件时间不能晚于现在", field="received_at")
+    start = next((s for s in flow.steps if s.kind == StepKind.APPLY), None)
+    after_start = [t for t in flow.transitions if start is not None and t.source_id == start.pk]
+    if start is None or len(after_start) != 1:
+        raise DomainError("该事项的办理流程缺少申请环节", field="item")
+    version = item.published_version
+    unit = Unit.objects.select_for_update().get(pk=item.unit_id)  # one receipt sequence per unit at a time
+    password = receipt.new_password()
+    case = Case(
+        receipt=_new_receipt(unit, _local_day(received)), password_hash=make_password(password), item=item,
+        unit=unit, flow_version=flow.version, calendar=unit_calendar(unit), channel=channel,
+        applicant_name=name, applicant_id_number=id_number, applicant_contact=contact, subject=summary,
+        received_at=received, entered_at=now, entered_by=entered_by if channel == Channel.COUNTER else None,
+        limit_unit=flow.version.limit_unit, promised_limit=version.promised_limit,
+        promised_limit_unit=version.promised_limit_unit or flow.version.limit_unit,
+        statutory_limit=version.statutory_limit if version.statutory_limit_unit == flow.version.limit_unit else None,
+        current_step=after_start[0].target, step_started_at=received,
+    )
+    _refresh_deadlines(case)
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        raise Conflict("受理编号冲突，请重试", field="receipt") from None
+    CaseStep.objects.create(case=case, step=start, started_at=received, done_at=received, entered_at=now,
+                            done_by=entered_by if channel == Channel.COUNTER else None, outcome="提交申请")
+    _tell(case, NoticeKind.RECEIVED, f"已收到您的申请（受理编号 {case.receipt}），"
+          f"{'请凭受理编号和查询密码查询办理进度' if channel == Channel.PORTAL else '已由窗口录入'}。", clock)
+    record_event(actor=entered_by, action="cases.case.submit", obj=case,
+                 after={"item": item.pk, "receipt": case.receipt, "channel": channel, **_state(case)}, clock=clock)
+    _publish(case, "submit", {"step": start.key, "outcome": "提交申请", "at": received}, now, clock)
+    return case, password
+
+
+# ------------------------------------------------------------------------------------------- steps
+
+def _official(user: Any) -> Official | None:
+    return Official.objects.filter(user=user).first() if getattr(user, "pk", None) else None
+
+
+def _choose(case: Case, outcome: str) -> Transition:
+    ways = list(Transition.objects.filter(version=case.flow_version, source=case.current_step)
+                .select_related("target"))
+    if not ways:
+        raise Conflict("当前环节已是终点，办件已办结", field="outcome")
+    if len(ways) == 1 and not outcome:
+        return ways[0]
+    chosen = [t for t in ways if t.outcome == outcome]
+    if not chosen:
+        named = "、".join(f"「{t.outcome}」" for t in ways if t.outcome) or "（无）"
+        raise DomainError(f"办理结果「{outcome}」不在本环节的出口中，可选：{named}", field="outcome")
+    return chosen[0]
+
+
+@transaction.atomic
+def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: Any,
+                   done_at: dt.datetime | None = None, clock: Clock | None = None) -> Case:
+    """The official holding the current step's post that day does it, with an opinion; the outcome picks the
+    way on. Entering a step whose clock stops (补正, 听证 …) stops the case's clock, naming the legal ground;
+    leaving it restarts it; the applicant is told both. Leaving 受理 for the rest of the flow accepts the
+    case; reaching an end closes it (a refusal only with its reasons, and the applicant's remedies)."""
+    now = clock_mod.now(clock)
+    case = _lock(case)
+    if case.state not in OPEN_STATES:
+        raise Conflict(f"办件{case.get_state_display()}，不能再办理", field="case")
+    step = case.current_step
+    assert step is not None
+    done = done_at or now
+    if done > now:
+        raise DomainError("办理时间不能晚于现在", field="done_at")
+    held = posts_held(user=actor, day=_local_day(done))
+    if step.post_id is not None and not held.filter(pk=step.post_id).exists():
+        post = Post.objects.get(pk=step.post_id)
+        raise NotAllowed(f"「{step.name}」须由{post.name}办理，您当日不在该岗位", field="actor")
+    if step.post_id is None and not held.filter(unit=case.unit).exists():
+        raise NotAllowed(f"您当日不在{case.unit.name}任职，不能办理本件", field="actor")
+    text = _text(opinion, "opinion", "办理意见", required=False)
+    way = _choose(case, (outcome or "").strip())
+    target = way.target
+    if target.kind in (StepKind.NOT_ACCEPTED, StepKind.DENIED) and not text:
+        raise DomainError("不予受理或不予许可须写明理由", field="opinion")
+    before = _state(case)
+    day = _local_day(done)
+    CaseStep.objects.create(case=case, step=step, started_at=case.step_started_at or done, due=case.step_due,
+                            done_at=done, entered_at=now, done_by=actor, official=_official(actor),
+                            outcome=way.outcome, opinion=text)
+    fields = ["current_step", "step_started_at", "state"]
+    if step.clock_stops:
+        ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=day)
+        _tell(case, NoticeKind.CLOCK_RESTARTED, f"「{step.name}」已结束，自{day:%Y年%m月%d日}起恢复计时。", clock)
+    if step.kind == StepKind.ACCEPT and target.kind not in (StepKind.CORRECTION, StepKind.NOT_ACCEPTED) \
+            and case.accepted_on is None:
+        case.accepted_on = day
+        fields.append("accepted_on")
+        _tell(case, NoticeKind.ACCEPTED, f"您的申请已于{day:%Y年%m月%d日}受理。", clock)
+    case.current_step, case.step_started_at = target, done
+    if target.kind in ENDS:
+        case.state, case.ended_at = ENDS[target.kind], done
+        fields.append("ended_at")
+        ending = f"办理结果：{target.name}。" + (f"理由：{text}。{REMEDIES}" if target.kind != StepKind.DELIVER else "")
+        _tell(case, NoticeKind.ENDED, ending, clock)
+    elif target.clock_stops:
+        ClockStop.objects.create(case=case, step=target, legal_ground=target.legal_ground, stopped_on=day)
+        case.state = CaseState.STOPPED
+        _tell(case, NoticeKind.CLOCK_STOPPED, f"自{day:%Y年%m月%d日}起进入「{target.name}」，依据{target.legal_ground}，"
+              "该期间不计入办理时限。", clock)
+    else:
+        case.state = CaseState.OPEN
+    _refresh_deadlines(case)
+    _save(case, *fields)
+    record_event(actor=actor, action="cases.case.step", obj=case, before=before,
+                 after={"done": step.key, "outcome": way.outcome, "done_at": done, **_state(case)}, note=text,
+                 clock=clock)
+    _publish(case, "step", {"step": step.key, "step_name": step.name, "outcome": way.outcome, "at": done,
+                            "next": target.key}, now, clock)
+    return case
+
+
+@transaction.atomic
+def case_extend(*, case: Case, days: int, reason: str, approver: Any, clock: Clock | None = None) -> Case:
+    """延期: only with the approval of the unit's head (an official in one of its principal posts that day),
+    once, with a reason the applicant is told."""
+    now = clock_mod.now(clock)
+    case = _lock(case)
+    if case.state not in OPEN_STATES:
+        raise Conflict(f"办件{case.get_state_display()}，不能延期", field="case")
+    if case.accepted_on is None:
+        raise Conflict("尚未受理的办件不能延期", field="case")
+    if case.extension_days:
+        raise Conflict(f"本件已延期{case.extension_days}天，不能再次延期", field="days")
+    if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION:
+        raise DomainError(f"延长天数应为1至{MAX_EXTENSION}", field="days")
+    text = _text(reason, "reason", "延期理由")
+    if not posts_held(user=approver, day=_local_day(now)).filter(unit=case.unit, is_principal=True).exists():
+        raise NotAllowed(f"延期须经{case.unit.name}负责人批准", field="approver")
+    before = _state(case)
+    case.extension_days = days
+    _refresh_deadlines(case)
+    _save(case, "extension_days")
+    unit = "个工作日" if case.limit_unit == "working" else "日"
+    _tell(case, NoticeKind.EXTENDED, f"经本单位负责人批准，办理期限延长{days}{unit}，"
+          f"至{case.due or case.statutory_due:%Y年%m月%d日}。理由：{text}", clock)
+    record_event(actor=approver, action="cases.case.extend", obj=case, before=before, after=_state(case),
+                 note=text, clock=clock)
+    _publish(case, "extend", {"days": days, "at": now}, now, clock)
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, reason: str, actor: Any = None, clock: Clock | None = None) -> Case:
+    """The applicant takes the application back (on the portal, or asking at the counter)."""
+    return _close(case, CaseState.WITHDRAWN, _text(reason, "reason", "撤回理由", required=False) or "申请人撤回申请",
+                  "cases.case.withdraw", actor, clock)
+
+
+@transaction.atomic
+def case_void(*, case: Case, reason: str, actor: Any, clock: Clock | None = None) -> Case:
+    """作废: a case entered by mistake (a duplicate, the wrong item), voided by its unit's staff with a reason.
+    Voiding a case past its limit is allowed and is what e-supervision looks at."""
+    text = _text(reason, "reason", "作废理由")
+    locked = _lock(case)
+    if not posts_held(user=actor, day=clock_mod.today(clock)).filter(unit=locked.unit).exists():
+        raise NotAllowed(f"您不在{locked.unit.name}任职，不能作废其办件", field="actor")
+    return _close(locked, CaseState.VOIDED, text, "cases.case.void", actor, clock)
+
+
+def _close(case: Case, state: str, reason: str, action: str, actor: Any, clock: Clock | None) -> Case:
+    now = clock_mod.now(clock)
+    case = _lock(case)
+    if case.state not in OPEN_STATES:
+        raise Conflict(f"办件{case.get_state_display()}，不能再{'撤回' if state == CaseState.WITHDRAWN else '作废'}",
+                       field="case")
+    before = _state(case)
+    ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=_local_day(now))
+    case.state, case.ended_at = state, now
+    _refresh_deadlines(case)
+    _save(case, "state", "ended_at")
+    _tell(case, NoticeKind.ENDED, f"办件{case.get_state_display()}。{reason}", clock)
+    record_event(actor=actor, action=action, obj=case, before=before, after=_state(case), note=reason, clock=clock)
+    _publish(case, state, {"at": now}, now, clock)
+    return case
+
