@@ -231,3 +231,29 @@ def test_receipt_numbers_carry_an_iso_7064_check_character() -> None:
     typo = good[:-3] + str((int(good[-3]) + 1) % 10) + good[-2:]
     assert not receipt.well_formed(typo)
     assert receipt.mask_id_number(ID_NUMBER) == "3607**********123X"
+
+
+def test_next_years_notice_moves_the_open_deadlines_that_cross_it(office: Office, clock: FixedClock) -> None:
+    from django.contrib.auth.models import User
+
+    from sunlit.org import services as org
+
+    admin = User.objects.create_superuser("root", password="pw-root")
+    at(clock, "2026-12-21 09:00")
+    case, _ = submit(office)
+    case = case_step_done(case=case, outcome="受理", actor=office.window)
+    early, _ = submit(office)  # not accepted yet: its 受理 step is due before the new year
+    assert (case.due, case.due_confirmed) == (D(2027, 1, 4), False)
+
+    org.calendar_notice_enter(year=2027, source="国务院办公厅关于2027年部分节假日安排的通知", actor=admin)
+    case.refresh_from_db()
+    assert (case.due, case.due_confirmed) == (D(2027, 1, 4), True)
+    org.calendar_day_set(day=D(2027, 1, 1), kind="rest", name="元旦", source="国务院办公厅关于2027年部分节假日安排的通知",
+                         actor=admin)
+    case.refresh_from_db()
+
+    assert (case.due, case.due_confirmed) == (D(2027, 1, 5), True)
+    moves = Event.objects.filter(action="cases.case.deadline", object_id=str(case.pk))
+    assert [(e.before["due"], e.after["due"]) for e in moves.order_by("id")] == [
+        ("2027-01-04", "2027-01-04"), ("2027-01-04", "2027-01-05")]
+    assert not Event.objects.filter(action="cases.case.deadline", object_id=str(early.pk)).exists()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sunlit.cases import deadlines, receipt
@@ -326,3 +327,38 @@ def _close(case: Case, state: str, reason: str, action: str, actor: Any, clock: 
     _publish(case, state, {"at": now}, now, clock)
     return case
 
+
+
+# ------------------------------------------------------------------------------------------- calendar
+
+def recompute_deadlines(*, jurisdiction: str, days: list[dt.date], actor: Any = None,
+                        clock: Clock | None = None) -> int:
+    """When the calendar of `jurisdiction` changes on `days` (a notice entered, a local day off), every open
+    case counting on it (or on a jurisdiction under it) whose deadlines lie on or after the first changed
+    day is recomputed; each case whose deadlines moved, or became confirmed, gets one event. Returns how
+    many moved."""
+    if not days:
+        return 0
+    first = min(days)
+    candidates = (Case.objects.filter(state__in=OPEN_STATES)
+                  .filter(Q(calendar=jurisdiction) | Q(calendar__startswith=f"{jurisdiction}-"))
+                  .filter(Q(step_due__gte=first) | Q(due__gte=first) | Q(statutory_due__gte=first))
+                  .values_list("pk", flat=True))
+    moved = 0
+    for pk in candidates.iterator():
+        case = _lock(Case(pk=pk))
+        before = _state(case) | {"confirmed": case.due_confirmed}
+        _refresh_deadlines(case)
+        after = _state(case) | {"confirmed": case.due_confirmed}
+        if after == before:
+            continue
+        _save(case)
+        record_event(actor=actor, action="cases.case.deadline", obj=case, before=before, after=after,
+                     note=f"节假日安排变更（{jurisdiction}），期限重新计算", clock=clock)
+        moved += 1
+    return moved
+
+
+def on_calendar_changed(sender: Any, *, jurisdiction: str, days: list[dt.date], actor: Any = None,
+                        **kwargs: Any) -> None:
+    recompute_deadlines(jurisdiction=jurisdiction, days=days, actor=actor)
