@@ -65,7 +65,7 @@ def _local_day(moment: dt.datetime) -> dt.date:
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("current_step", "unit", "item").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("current_step", "unit", "item").get(pk=case.pk)
 
 
 def _refresh_deadlines(case: Case) -> None:
