@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from sunlit.catalog.models import PowerItem
 from sunlit.catalog.permissions import READ_ROLES
@@ -109,11 +109,35 @@ def public_flow(item: PowerItem) -> PublicFlow | None:
         if current.statutory_limit is not None:  # a template counts in the unit the item's law counts in
             templates = templates.filter(limit_unit=current.statutory_limit_unit)
         version, source = templates.first(), "category"
-    if version is None:
-        return None
+    return _as_public(version, source) if version is not None else None
+
+
+def _as_public(version: FlowVersion, source: str) -> PublicFlow:
     steps = list(version.steps.all())
     shown = public_post_ids(s.post_id for s in steps)
     return PublicFlow(version, source, steps, list(version.transitions.all()), shown)
+
+
+def public_templates(unit: Unit) -> list[FlowVersion]:
+    """A unit's published category flows (类别流程图), by category: what its items follow unless they
+    have their own."""
+    return list(public_queryset(FlowVersion).filter(flow__item__isnull=True, flow__unit=unit)
+                .select_related("flow").order_by("flow__category"))
+
+
+def public_template_flow(unit: Unit, category: str) -> PublicFlow | None:
+    """The published category flow of a unit, or None."""
+    version = _with_content(public_queryset(FlowVersion)).filter(
+        flow__item__isnull=True, flow__unit=unit, flow__category=category).first()
+    return _as_public(version, "category") if version is not None else None
+
+
+def items_following(unit: Unit, category: str) -> QuerySet[PowerItem]:
+    """The unit's public items of the category that have no published flow of their own: those the
+    category flow is for."""
+    own = public_queryset(FlowVersion).filter(flow__item__isnull=False).values("flow__item_id")
+    return (public_queryset(PowerItem).filter(unit=unit, published_version__category=category)
+            .exclude(pk__in=own).select_related("published_version").order_by("code"))
 
 
 def public_post_ids(post_ids: Iterable[int | None]) -> set[int]:

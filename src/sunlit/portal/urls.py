@@ -8,5 +8,6 @@ urlpatterns = [
     path("powers/", views.power_list, name="power_list"),
     path("powers/<int:item_id>/", views.power_detail, name="power_detail"),
     path("units/<str:code>/", views.unit_detail, name="unit"),
+    path("units/<str:code>/flows/<str:category>/", views.unit_flow, name="unit_flow"),
     path("verify/", views.verify_help, name="verify"),
 ]

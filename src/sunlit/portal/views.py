@@ -43,7 +43,7 @@ def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         raise Http404("事项不存在或未公开")
     return render(request, "portal/power_detail.html", {
         "item": item, "v": item.published_version, "history": selectors.public_history_with_leaves(item),
-        "flow": flow_selectors.public_flow(item),
+        "flow": flow_selectors.public_flow(item), "chart_url": f"/api/v1/powers/{item.pk}/flow.svg",
         "sub_items": selectors.public_powers().filter(parent=item),
     })
 
@@ -63,5 +63,18 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/unit.html", {
         "unit": unit, "officials": officials, "children": children,
         "count": selectors.public_powers(unit_code=unit.code).count(),
-        "risks": risks.public_risks(unit),
+        "risks": risks.public_risks(unit), "templates": flow_selectors.public_templates(unit),
+    })
+
+
+def unit_flow(request: HttpRequest, code: str, category: str) -> HttpResponse:
+    """A unit's category flow chart (类别流程图), with the items that follow it."""
+    unit = public_queryset(Unit).filter(code=code).first()
+    flow = flow_selectors.public_template_flow(unit, category) if unit and category in Category.values else None
+    if unit is None or flow is None:
+        raise Http404("该单位没有已发布的类别流程图")
+    label = Category(category).label
+    return render(request, "portal/unit_flow.html", {
+        "unit": unit, "flow": flow, "label": label, "items": flow_selectors.items_following(unit, category),
+        "chart_url": f"/api/v1/units/{unit.code}/flows/{category}/flow.svg",
     })

@@ -60,7 +60,11 @@ def get_flow(request: HttpRequest, item_id: int) -> Any:
 @router.get("/powers/{item_id}/flow.svg", summary="事项的流程图（SVG）")
 def get_flow_svg(request: HttpRequest, item_id: int) -> HttpResponse:
     _, flow = _public_flow(item_id)
-    response = HttpResponse(services.flow_chart_svg(flow), content_type="image/svg+xml; charset=utf-8")
+    return _svg_response(services.flow_chart_svg(flow))
+
+
+def _svg_response(svg: str) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
@@ -75,6 +79,27 @@ def get_flow_bpmn(request: HttpRequest, item_id: int) -> HttpResponse:
     response = HttpResponse(data, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sunlit-flow-{item.pk}-v{flow.version.number}.bpmn"'
     return response
+
+
+def _public_template(code: str, category: str) -> tuple[Unit, selectors.PublicFlow]:
+    unit = public_queryset(Unit).filter(code=code).first()
+    flow = selectors.public_template_flow(unit, category) if unit is not None else None
+    if unit is None or flow is None:
+        raise NotFound(f"单位{code}没有已发布的{Category(category).label if category in Category.values else category}"
+                       "类别流程图", field="category")
+    return unit, flow
+
+
+@router.get("/units/{code}/flows/{category}", summary="单位的类别流程图")
+def get_template(request: HttpRequest, code: str, category: str) -> Any:
+    _, flow = _public_template(code, category)
+    return _flow_document(flow)
+
+
+@router.get("/units/{code}/flows/{category}/flow.svg", summary="单位的类别流程图（SVG）")
+def get_template_svg(request: HttpRequest, code: str, category: str) -> HttpResponse:
+    _, flow = _public_template(code, category)
+    return _svg_response(services.flow_chart_svg(flow))
 
 
 class RiskOut(s.Schema):
