@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "sunlit.catalog",
     "sunlit.flows",
     "sunlit.cases",
+    "sunlit.supervision",
     "sunlit.handbook",
     "sunlit.record",
     "sunlit.witness",

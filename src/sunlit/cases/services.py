@@ -34,6 +34,7 @@ from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, NotAllowed
 from sunlit.core.visibility import public_queryset
+from sunlit.core.watch import watch
 from sunlit.flows.models import Transition
 from sunlit.flows.selectors import public_flow
 from sunlit.flows.validate import StepKind
@@ -87,6 +88,19 @@ def _save(case: Case, *fields: str) -> None:
     """Save under compare-and-swap: the row is locked, and its revision moves on with every action."""
     case.version += 1
     case.save(update_fields=[*fields, "version", "step_due", "due", "statutory_due", "due_confirmed"])
+    _watch(case)
+
+
+def _watch(case: Case) -> None:
+    """What e-supervision watches of a case (core.watch): its current step's limit and its promised limit,
+    while its clock runs; nothing once it stops or ends."""
+    running = case.state == CaseState.OPEN
+    step = case.current_step
+    unit, where = case.unit.code, case.calendar
+    watch(case, "case.step", due=case.step_due if running else None, unit_code=unit, calendar=where,
+          label=f"办件{case.receipt}「{step.name if step else ''}」环节时限")
+    watch(case, "case.due", due=case.due if running else None, unit_code=unit, calendar=where,
+          label=f"办件{case.receipt}承诺办结时限")
 
 
 def _tell(case: Case, kind: str, text: str, clock: Clock | None) -> None:
@@ -169,6 +183,7 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
             case.save()
     except IntegrityError:
         raise Conflict("受理编号冲突，请重试", field="receipt") from None
+    _watch(case)
     CaseStep.objects.create(case=case, step=start, started_at=received, done_at=received, entered_at=now,
                             done_by=entered_by if channel == Channel.COUNTER else None, outcome="提交申请")
     _tell(case, NoticeKind.RECEIVED, f"已收到您的申请（受理编号 {case.receipt}），"

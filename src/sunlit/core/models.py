@@ -181,3 +181,37 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.get_kind_display()} {self.name}"
+
+
+# ------------------------------------------------------------------------------------------------ deadlines watched
+
+class WatchLevel(models.TextChoices):
+    NONE = "", "未预警"
+    YELLOW = "yellow", "黄牌"
+    RED = "red", "红牌"
+
+
+class Watch(models.Model):
+    """A deadline e-supervision watches: a case's current step, a case's promised limit, later a decision's
+    execution report or a rating's follow-up. Domain services keep one row per (object, kind) up to date
+    (core.watch); the sweep reads only this table, by its indexed due date, and raises `level` by
+    compare-and-swap, so two sweeps at once never issue a card twice."""
+
+    kind = models.CharField("类型", max_length=40)
+    target_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    unit_code = models.CharField("单位编码", max_length=32)
+    calendar = models.CharField("节假日适用范围", max_length=32, default=NATIONAL)
+    label = models.CharField("说明", max_length=200)
+    due = models.DateField("期限", null=True, blank=True)
+    level = models.CharField("已发预警", max_length=8, choices=WatchLevel.choices, default=WatchLevel.NONE, blank=True)
+    changed_at = models.DateTimeField("更新时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期限监控"
+        constraints = [models.UniqueConstraint(fields=["target_type", "target_id", "kind"], name="one_watch_per_kind")]
+        indexes = [models.Index(fields=["level", "due"], name="watch_level_due",
+                                condition=models.Q(due__isnull=False))]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.due or '—'}）"
