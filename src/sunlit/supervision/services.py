@@ -3,7 +3,8 @@
 `sweep(at)` reads the watched deadlines (core.models.Watch) by their indexed due date, never the domains'
 tables: a red card for each deadline passed (due before the sweep's day), a yellow card for each due within
 `yellow_days` working days on its own calendar. A watch moves from no card to yellow to red by
-compare-and-swap (`UPDATE … WHERE level = old`), and a card is written only by the sweep whose update took:
+compare-and-swap (`UPDATE … WHERE level = old AND due … RETURNING`, in batches), and a card is written only
+for the rows the sweep's own update raised:
 two sweeps at once issue each card once, and a second sweep issues none (Healthchecks' sendalerts). Cards
 carry the sweep's time, so a catch-up run (`--at`) dates them as they should have been.
 """
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sunlit.core import calendar as official_calendar
@@ -47,28 +48,44 @@ class SweepResult:
         return {"new": self.new, "yellow": self.yellow, "red": self.red, "anomalies": self.anomalies}
 
 
-def _issue(watch: Watch, level: str, at: dt.datetime, units: dict[str, int]) -> bool:
-    """Raise the watch to `level` if it is still where this sweep found it, and write its card. False when
-    another sweep (or an action moving the deadline) got there first."""
-    old = WatchLevel.NONE if level == WatchLevel.YELLOW else watch.level
-    with transaction.atomic():
-        took = Watch.objects.filter(pk=watch.pk, level=old, due=watch.due).update(level=level)
-        if took != 1:
-            return False
-        unit_id = units.get(watch.unit_code)
-        if unit_id is None:
-            return True  # a unit since removed: the level is kept, no card has anywhere to go
-        try:
-            with transaction.atomic():
-                Card.objects.create(
-                    level=CardLevel.RED if level == WatchLevel.RED else CardLevel.YELLOW, trigger=watch.kind,
-                    target_type_id=watch.target_type_id, target_id=watch.target_id, unit_id=unit_id,
-                    label=watch.label, due=watch.due, issued_at=at,
-                    detail=f"期限{watch.due:%Y年%m月%d日}" + ("，已超期" if level == WatchLevel.RED else "，即将到期"),
-                    key=f"{watch.kind}:{watch.target_type_id}:{watch.target_id}:{watch.due:%Y%m%d}:{level}")
-        except IntegrityError:
-            return False  # the card exists already: belt and braces beside the compare-and-swap
-    return True
+def _raise(ids: list[int], level: str, condition: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Raise these watches to `level` where they still meet `condition` (their level and due date as the
+    sweep found them: an action may have moved the deadline meanwhile), in one statement; the rows this
+    sweep raised. UPDATE … RETURNING: SQLite 3.35+ and PostgreSQL."""
+    table = Watch._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (f"UPDATE {table} SET level = %s WHERE id IN ({marks}) AND {condition} "
+           "RETURNING id, kind, target_type_id, target_id, unit_code, label, due")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [level, *ids, *params])
+        return list(cursor.fetchall())
+
+
+def _cards(rows: list[tuple[Any, ...]], level: str, at: dt.datetime, units: dict[str, int]) -> None:
+    cards = []
+    for _, kind, target_type_id, target_id, unit_code, label, due in rows:
+        day = due if isinstance(due, dt.date) else dt.date.fromisoformat(str(due))
+        if unit_code not in units:
+            continue  # a unit since removed: the level is kept, the card has nowhere to go
+        cards.append(Card(
+            level=CardLevel.RED if level == WatchLevel.RED else CardLevel.YELLOW, trigger=kind,
+            target_type_id=target_type_id, target_id=target_id, unit_id=units[unit_code], label=label, due=day,
+            issued_at=at, detail=f"期限{day:%Y年%m月%d日}" + ("，已超期" if level == WatchLevel.RED else "，即将到期"),
+            key=f"{kind}:{target_type_id}:{target_id}:{day:%Y%m%d}:{level}"))
+    Card.objects.bulk_create(cards, ignore_conflicts=True)  # the key: belt and braces beside the swap
+
+
+def _issue(candidates: Any, level: str, condition: str, params: list[Any], at: dt.datetime,
+           units: dict[str, int]) -> int:
+    """Raise the candidate watches in batches, one transaction each, and write a card for each raised."""
+    issued = 0
+    ids = list(candidates.values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        with transaction.atomic():
+            rows = _raise(ids[start:start + BATCH], level, condition, params)
+            _cards(rows, level, at, units)
+        issued += len(rows)
+    return issued
 
 
 def sweep(*, at: dt.datetime | None = None, yellow_days: int = YELLOW_DAYS, progress: Progress | None = None,
@@ -77,18 +94,20 @@ def sweep(*, at: dt.datetime | None = None, yellow_days: int = YELLOW_DAYS, prog
     moment = at or clock_mod.now(clock)
     today = timezone.localtime(moment).date()
     units = dict(Unit.objects.values_list("code", "pk"))
-    red = yellow = 0
-    overdue = Watch.objects.filter(due__isnull=False, due__lt=today).exclude(level=WatchLevel.RED).order_by("due", "pk")
-    for watch in overdue.iterator(chunk_size=BATCH):
-        red += _issue(watch, WatchLevel.RED, moment, units)
+    # Both reads are ranges of the (level, due) index: their cost follows what is due, not how much is open.
+    overdue = Watch.objects.filter(level__in=[WatchLevel.NONE, WatchLevel.YELLOW], due__lt=today).order_by("due", "pk")
+    red = _issue(overdue, WatchLevel.RED, "level <> %s AND due < %s", [WatchLevel.RED, today], moment, units)
     if progress:
         progress(f"红牌 {red}")
-    for code in Watch.objects.filter(due__isnull=False, level=WatchLevel.NONE).values_list(
+    yellow = 0
+    # No calendar stretches N working days over more than N weeks and a fortnight of holidays.
+    widest = today + dt.timedelta(days=7 * yellow_days + 15)
+    for code in Watch.objects.filter(level=WatchLevel.NONE, due__gte=today, due__lte=widest).values_list(
             "calendar", flat=True).distinct():
         horizon = official_calendar.calendar_for(code).add_working_days(today, yellow_days).day
         soon = Watch.objects.filter(calendar=code, level=WatchLevel.NONE, due__gte=today, due__lte=horizon)
-        for watch in soon.order_by("due", "pk").iterator(chunk_size=BATCH):
-            yellow += _issue(watch, WatchLevel.YELLOW, moment, units)
+        yellow += _issue(soon.order_by("due", "pk"), WatchLevel.YELLOW, "level = %s AND due >= %s AND due <= %s",
+                         [WatchLevel.NONE, today, horizon], moment, units)
     if progress:
         progress(f"黄牌 {yellow}")
     return SweepResult(yellow=yellow, red=red, anomalies=0)
