@@ -10,7 +10,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.hashers import check_password
 
 from sunlit.cases import receipt
 from sunlit.cases.models import Case, CaseNotice, CaseState, Channel, ClockStop
@@ -48,7 +47,10 @@ def test_an_application_on_the_portal_gets_a_receipt_and_waits_for_acceptance(of
     case, password = submit(office)
 
     assert receipt.well_formed(case.receipt) and case.receipt.startswith("YD-ZRZY-20261124-0001")
-    assert check_password(password, case.password_hash) and password not in case.password_hash
+    assert receipt.password_matches(case.receipt, password, case.password_hash)
+    assert receipt.password_matches(case.receipt.lower(), password.lower(), case.password_hash)  # as typed on a phone
+    assert not receipt.password_matches(case.receipt, "23456789", case.password_hash)
+    assert password not in case.password_hash
     assert case.current_step is not None and case.current_step.key == "accept"
     assert (case.step_due, case.due, case.state) == (D(2026, 11, 25), None, CaseState.OPEN)  # 1 working day
     assert case.calendar == "CN" and case.channel == Channel.PORTAL

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -167,8 +166,9 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
     version = item.published_version
     unit = Unit.objects.select_for_update().get(pk=item.unit_id)  # one receipt sequence per unit at a time
     password = receipt.new_password()
+    number = _new_receipt(unit, _local_day(received))
     case = Case(
-        receipt=_new_receipt(unit, _local_day(received)), password_hash=make_password(password), item=item,
+        receipt=number, password_hash=receipt.password_digest(number, password), item=item,
         unit=unit, flow_version=flow.version, calendar=unit_calendar(unit), channel=channel,
         applicant_name=name, applicant_id_number=id_number, applicant_contact=contact, subject=summary,
         received_at=received, entered_at=now, entered_by=entered_by if channel == Channel.COUNTER else None,
