@@ -230,7 +230,7 @@ def test_receipt_numbers_carry_an_iso_7064_check_character() -> None:
     assert receipt.mod11_2("11010519491231002") == "X"  # the GB 11643 example
     assert receipt.well_formed(receipt.receipt_number("YD-ZRZY", "20261124", 7))
     good = receipt.receipt_number("YD-ZRZY", "20261124", 7)
-    typo = good[:-3] + str((int(good[-3]) + 1) % 10) + good[-2:]
+    typo = good[:-4] + str((int(good[-4]) + 1) % 10) + good[-3:]
     assert not receipt.well_formed(typo)
     assert receipt.mask_id_number(ID_NUMBER) == "3607**********123X"
 

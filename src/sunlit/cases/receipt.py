@@ -1,8 +1,9 @@
 """受理编号 and the applicant's query password.
 
-A receipt number reads `UNIT-YYYYMMDD-NNNNC`: the unit's code, the day the application was received, its
+A receipt number reads `UNIT-YYYYMMDD-NNNN-C`: the unit's code, the day the application was received, its
 sequence that day in the unit, and a check character over the date and sequence digits by ISO 7064
-MOD 11-2, as the national ID number has (0–9 or X), so a mistyped digit is caught before any lookup.
+MOD 11-2, as the national ID number has (0–9 or X), so a mistyped digit is caught before any lookup. The
+check character stands apart, so 0001-0 does not read as 00010.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.conf import settings
 
 PASSWORD_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read off paper, typed on a phone
 PASSWORD_LENGTH = 8
-_SHAPE = re.compile(r"^(?P<unit>[0-9A-Za-z_.-]{1,32})-(?P<digits>\d{8}-\d{4,6})(?P<check>[0-9X])$")
+_SHAPE = re.compile(r"^(?P<unit>[0-9A-Za-z_.-]{1,32})-(?P<digits>\d{8}-\d{4,6})-(?P<check>[0-9X])$")
 
 
 def mod11_2(digits: str) -> str:
@@ -30,7 +31,7 @@ def mod11_2(digits: str) -> str:
 
 def receipt_number(unit_code: str, day_yyyymmdd: str, sequence: int) -> str:
     body = f"{day_yyyymmdd}-{sequence:04d}"
-    return f"{unit_code}-{body}{mod11_2(body.replace('-', ''))}"
+    return f"{unit_code}-{body}-{mod11_2(body.replace('-', ''))}"
 
 
 def well_formed(receipt: str) -> bool:

@@ -28,6 +28,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class TooMany(DomainError):
+    """Too many attempts in a while (a guessed password, a flood): try again later."""
+
+    status = 429
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One field that was wrong, and why (in Chinese)."""

@@ -53,6 +53,7 @@ class Event(models.Model):
 class AuditKind(models.TextChoices):
     LOGIN_FAILED = "login_failed", "登录失败"
     REFUSED = "refused", "拒绝操作"
+    CASE_LOOKUP_FAILED = "case_lookup_failed", "办件查询失败"
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from sunlit.portal import views
+from sunlit.portal import cases, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("powers/", views.power_list, name="power_list"),
     path("powers/<int:item_id>/", views.power_detail, name="power_detail"),
+    path("powers/<int:item_id>/apply/", cases.apply, name="apply"),
+    path("cases/", cases.lookup, name="case_lookup"),
+    path("cases/<str:receipt>/", cases.progress, name="case"),
     path("units/<str:code>/", views.unit_detail, name="unit"),
     path("units/<str:code>/flows/<str:category>/", views.unit_flow, name="unit_flow"),
     path("verify/", views.verify_help, name="verify"),
