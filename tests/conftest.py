@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sunlit.core.calendar import forget_calendars
 from sunlit.core.clock import FixedClock, using_clock
 from sunlit.org.models import Role, Unit, UnitKind
 from tests import factories
@@ -85,3 +86,9 @@ def editor(county: dict[str, Unit]):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def reviewer(county: dict[str, Unit]):  # type: ignore[no-untyped-def]
     return factories.staff("reviewer", county["land"], Role.REVIEWER)
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendars() -> None:
+    """Calendars are cached for a moment per process (core.calendar); a test starts from the tables."""
+    forget_calendars()

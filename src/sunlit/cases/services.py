@@ -9,6 +9,7 @@ the applicant's name, ID number, contact or materials.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -37,8 +38,8 @@ from sunlit.core.watch import watch
 from sunlit.flows.models import Transition
 from sunlit.flows.selectors import public_flow
 from sunlit.flows.validate import StepKind
-from sunlit.org.models import Official, Post, Unit
-from sunlit.org.selectors import posts_held, unit_calendar
+from sunlit.org.models import Appointment, Official, Post, Unit
+from sunlit.org.selectors import posts_held, serving, unit_calendar
 from sunlit.record.events import record_event
 from sunlit.record.services import publish_record
 
@@ -196,13 +197,27 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
 
 # ------------------------------------------------------------------------------------------- steps
 
-def _official(user: Any) -> Official | None:
-    return Official.objects.filter(user=user).first() if getattr(user, "pk", None) else None
+@dataclass(frozen=True)
+class _Held:
+    """What a login's official holds on a day, read in one query: the posts, their units, the official."""
+
+    posts: frozenset[int]
+    units: frozenset[int]
+    official: int | None
+
+
+def _held(user: Any, day: dt.date) -> _Held:
+    if not getattr(user, "is_authenticated", False):
+        return _Held(frozenset(), frozenset(), None)
+    rows = list(serving(Appointment.objects.filter(official__user=user), day).values_list(
+        "post_id", "post__unit_id", "official_id"))
+    official = rows[0][2] if rows else Official.objects.filter(user=user).values_list("pk", flat=True).first()
+    return _Held(frozenset(r[0] for r in rows), frozenset(r[1] for r in rows), official)
 
 
 def _choose(case: Case, outcome: str) -> Transition:
-    ways = list(Transition.objects.filter(version=case.flow_version, source=case.current_step)
-                .select_related("target"))
+    ways = list(Transition.objects.filter(version_id=case.flow_version_id, source_id=case.current_step_id)
+                .select_related("target").order_by("position"))
     if not ways:
         raise Conflict("当前环节已是终点，办件已办结", field="outcome")
     if len(ways) == 1 and not outcome:
@@ -230,11 +245,11 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     done = done_at or now
     if done > now:
         raise DomainError("办理时间不能晚于现在", field="done_at")
-    held = posts_held(user=actor, day=_local_day(done))
-    if step.post_id is not None and not held.filter(pk=step.post_id).exists():
+    held = _held(actor, _local_day(done))
+    if step.post_id is not None and step.post_id not in held.posts:
         post = Post.objects.get(pk=step.post_id)
         raise NotAllowed(f"「{step.name}」须由{post.name}办理，您当日不在该岗位", field="actor")
-    if step.post_id is None and not held.filter(unit=case.unit).exists():
+    if step.post_id is None and case.unit_id not in held.units:
         raise NotAllowed(f"您当日不在{case.unit.name}任职，不能办理本件", field="actor")
     text = _text(opinion, "opinion", "办理意见", required=False)
     way = _choose(case, (outcome or "").strip())
@@ -244,7 +259,7 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     before = _state(case)
     day = _local_day(done)
     CaseStep.objects.create(case=case, step=step, started_at=case.step_started_at or done, due=case.step_due,
-                            done_at=done, entered_at=now, done_by=actor, official=_official(actor),
+                            done_at=done, entered_at=now, done_by=actor, official_id=held.official,
                             outcome=way.outcome, opinion=text)
     fields = ["current_step", "step_started_at", "state"]
     if step.clock_stops:

@@ -14,6 +14,7 @@ import datetime as dt
 import importlib.metadata
 import re
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,13 @@ calendar is added, changed or removed, inside its transaction: what keeps deadli
 them, each move an event."""
 
 
+def _forget_on_change(sender: object, **kwargs: object) -> None:
+    forget_calendars()
+
+
+calendar_changed.connect(_forget_on_change, dispatch_uid="core.calendar.forget")
+
+
 MAX_DAYS = 99_999
 
 
@@ -92,6 +100,12 @@ def parse_jurisdiction(raw: str | None, field: str) -> str:
 class _Cached:
     stamp: tuple[object, ...]
     calendar: WorkCalendar
+    checked: float  # time.monotonic() when the stamp was last read
+
+
+RECHECK_SECONDS = 2.0
+"""How long a calendar is used without asking the tables whether they changed. A change made in this
+process drops the cache at once (calendar_changed); one made in another process is seen within this."""
 
 
 _cache: dict[str, _Cached] = {}
@@ -113,9 +127,13 @@ def calendar_for(code: str = NATIONAL) -> WorkCalendar:
     if not valid_jurisdiction(code):
         raise ValueError(f"适用范围代码「{code}」无法识别，应为 CN 或 CN-省-县 形式")
     codes = chain(code)
-    stamp = _stamp(codes)
     cached = _cache.get(code)
+    if cached is not None and time.monotonic() - cached.checked < RECHECK_SECONDS:
+        return cached.calendar
+    stamp = _stamp(codes)
     if cached is not None and cached.stamp == stamp:
+        with _lock:
+            _cache[code] = _Cached(stamp, cached.calendar, time.monotonic())
         return cached.calendar
     depth = {c: i for i, c in enumerate(codes)}
     by_day: dict[dt.date, tuple[int, str]] = {}
@@ -128,8 +146,15 @@ def calendar_for(code: str = NATIONAL) -> WorkCalendar:
                             worked_days=[d for d, (_, k) in by_day.items() if k == DayKind.WORK],
                             known_years=known)
     with _lock:
-        _cache[code] = _Cached(stamp, calendar)
+        _cache[code] = _Cached(stamp, calendar, time.monotonic())
     return calendar
+
+
+def forget_calendars(**kwargs: object) -> None:
+    """Drop every cached calendar (connected to calendar_changed, and for tests that write the tables
+    directly)."""
+    with _lock:
+        _cache.clear()
 
 
 def due(start: dt.date, n: int, *, calendar_days: bool = False, jurisdiction: str = NATIONAL, field: str = "n") -> Due:

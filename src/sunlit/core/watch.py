@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Case, F, Value, When
 
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
@@ -19,18 +20,15 @@ from sunlit.core.models import NATIONAL, Watch, WatchLevel
 
 def watch(obj: models.Model, kind: str, *, due: dt.date | None, unit_code: str, label: str,
           calendar: str = NATIONAL, clock: Clock | None = None) -> None:
+    """Keep the (obj, kind) watch at `due`, in one UPDATE (a moved date resets the level in the same
+    statement), or one INSERT when there was none to update."""
     target_type = ContentType.objects.get_for_model(obj)
-    row = Watch.objects.filter(target_type=target_type, target_id=obj.pk, kind=kind).first()
-    if row is None:
-        if due is None:
-            return
+    text = label[:200]
+    rows = Watch.objects.filter(target_type=target_type, target_id=obj.pk, kind=kind)
+    changed = rows.update(
+        level=Case(When(due=due, then=F("level")), default=Value(WatchLevel.NONE)) if due is not None
+        else Value(WatchLevel.NONE),
+        due=due, label=text, unit_code=unit_code, calendar=calendar, changed_at=clock_mod.now(clock))
+    if not changed and due is not None:
         Watch.objects.create(target_type=target_type, target_id=obj.pk, kind=kind, unit_code=unit_code,
-                             calendar=calendar, label=label[:200], due=due, changed_at=clock_mod.now(clock))
-        return
-    if row.due == due and row.label == label[:200]:
-        return
-    if row.due != due:
-        row.level = WatchLevel.NONE
-    row.due, row.label, row.unit_code, row.calendar = due, label[:200], unit_code, calendar
-    row.changed_at = clock_mod.now(clock)
-    row.save(update_fields=["due", "label", "unit_code", "calendar", "level", "changed_at"])
+                             calendar=calendar, label=text, due=due, changed_at=clock_mod.now(clock))
