@@ -33,7 +33,9 @@ from sunlit.catalog.models import (
     VersionStatus,
 )
 from sunlit.core import clock as clock_mod
+from sunlit.core.calendar import calendar_for
 from sunlit.core.clock import FixedClock, using_clock
+from sunlit.core.models import NATIONAL
 from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import Audience, public_queryset
 from sunlit.demo.county import flows as demo_flows
@@ -102,15 +104,9 @@ _DEFAULT_CONDITIONS: dict[str, str] = {
 }
 _EX_OFFICIO = "依职权实施，不需要当事人提交申请材料。"
 
-# The official 2026 holidays and swapped working days that LAW.md quotes (others are weekends only).
-_HOLIDAYS = {dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(3)} \
-    | {dt.date(2026, 2, 15) + dt.timedelta(days=i) for i in range(9)} \
-    | {dt.date(2026, 10, 1) + dt.timedelta(days=i) for i in range(7)}
-_SWAPPED = {dt.date(2026, 2, 14), dt.date(2026, 2, 28), dt.date(2026, 9, 20), dt.date(2026, 10, 10)}
-
-
 def is_workday(day: dt.date) -> bool:
-    return day in _SWAPPED or (day.weekday() < 5 and day not in _HOLIDAYS)
+    """A working day on the official calendar (core.calendar), holidays and swapped days included."""
+    return calendar_for(NATIONAL).is_working_day(day)
 
 
 class Timeline:
