@@ -152,3 +152,45 @@ class CaseNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}·{self.get_kind_display()}"
+
+
+class RatingLevel(models.TextChoices):
+    """好差评 (国办发〔2019〕51号): five levels; the last two are bad ratings."""
+
+    VERY_SATISFIED = "5", "非常满意"
+    SATISFIED = "4", "满意"
+    BASICALLY = "3", "基本满意"
+    DISSATISFIED = "2", "不满意"
+    VERY_DISSATISFIED = "1", "非常不满意"
+
+
+BAD_RATINGS = frozenset({RatingLevel.DISSATISFIED, RatingLevel.VERY_DISSATISFIED})
+
+
+class Rating(models.Model):
+    """The applicant's rating of an ended case: one per case, never a default. A bad rating opens a
+    follow-up with its deadline (watched by e-supervision like a step), closed by a call-back recording the
+    applicant's answer. The comment is public only after review."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="rating")
+    level = models.CharField("评价", max_length=1, choices=RatingLevel.choices)
+    comment = models.TextField("评价内容", blank=True)
+    comment_public = models.BooleanField("评价内容已审核公开", default=False)
+    rated_at = models.DateTimeField("评价时间", default=clock.now)
+    follow_up_due = models.DateField("整改期限", null=True, blank=True)
+    followed_up_at = models.DateTimeField("回访时间", null=True, blank=True)
+    followed_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回访人", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    follow_up_note = models.TextField("整改及回访情况", blank=True)
+    applicant_answer = models.CharField("申请人回访意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "好差评"
+        indexes = [models.Index(fields=["level"], name="rating_level")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}·{self.get_level_display()}"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.level in BAD_RATINGS

@@ -6,14 +6,32 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sunlit.cases import receipt
-from sunlit.cases.models import Case, CaseNotice, CaseStep
+from sunlit.cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseNotice,
+    CaseState,
+    CaseStep,
+    ClockStop,
+    Rating,
+    RatingLevel,
+)
+from sunlit.catalog.models import PowerItem
+from sunlit.catalog.permissions import READ_ROLES
 from sunlit.core import clock as clock_mod
 from sunlit.core.audit import audit_record
 from sunlit.core.clock import Clock
 from sunlit.core.errors import DomainError, TooMany
 from sunlit.core.models import AuditEntry, AuditKind
+from sunlit.core.visibility import public_queryset
+from sunlit.flows.models import FlowVersion, Transition
+from sunlit.org.permissions import units_for
+from sunlit.org.selectors import posts_held
 
 WINDOW = dt.timedelta(minutes=15)
 PER_ADDRESS = 10
@@ -55,3 +73,138 @@ class Progress:
 def applicant_progress(case: Case) -> Progress:
     steps = list(CaseStep.objects.filter(case=case).select_related("step").order_by("id"))
     return Progress(case, steps, list(CaseNotice.objects.filter(case=case).order_by("id")))
+
+
+# ------------------------------------------------------------------------------------------- staff
+
+class CaseStateKind:
+    """The state filter of the staff list: one state, or the open (在办) or ended (已办结) ones together."""
+
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+def _staff_scope(viewer: Any, day: dt.date) -> Q:
+    """The cases staff reach: those of the units where they hold a post on `day` or a READ role (and the
+    units below), and those whose current step's post they hold (a step sent up to a unit above)."""
+    held = posts_held(user=viewer, day=day)
+    return (Q(unit__in=held.values("unit_id")) | Q(unit__in=units_for(viewer, READ_ROLES))
+            | Q(state__in=OPEN_STATES, current_step__post__in=held.values("pk")))
+
+
+def staff_cases(*, viewer: Any, day: dt.date, state: str | None = None, mine: bool = False,
+                overdue: bool = False, q: str | None = None) -> QuerySet[Case]:
+    """The cases of the units the viewer works in, newest first, each row with what the list shows.
+    `mine`: those whose current step waits on a post the viewer holds on `day` (待我办理); `overdue`: open
+    cases (clock running) whose step or promised limit is past on `day`; `q`: a receipt number or an
+    applicant's name, or part of one."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Case.objects.none()
+    cases = Case.objects.filter(_staff_scope(viewer, day))
+    if state == CaseStateKind.ACTIVE:
+        cases = cases.filter(state__in=OPEN_STATES)
+    elif state == CaseStateKind.ENDED:
+        cases = cases.exclude(state__in=OPEN_STATES)
+    elif state in CaseState.values:
+        cases = cases.filter(state=state)
+    if mine:
+        cases = cases.filter(state__in=OPEN_STATES,
+                             current_step__post__in=posts_held(user=viewer, day=day).values("pk"))
+    if overdue:
+        cases = cases.filter(Q(step_due__lt=day) | Q(due__lt=day), state=CaseState.OPEN)
+    term = (q or "").strip()
+    if term:
+        cases = cases.filter(Q(receipt__icontains=term) | Q(applicant_name__icontains=term))
+    return cases.select_related("item__published_version", "unit", "current_step__post").order_by(
+        "-received_at", "-pk")
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case as its handlers read it: every step with who did it, every clock stop, every notice."""
+
+    case: Case
+    steps: list[CaseStep]
+    stops: list[ClockStop]
+    notices: list[CaseNotice]
+
+
+def staff_case(*, viewer: Any, day: dt.date, number: str) -> CaseFile | None:
+    """One case, in full, for staff who reach it (as `staff_cases`); None for anyone else."""
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    case = (Case.objects.filter(_staff_scope(viewer, day), receipt=number.strip()[:60])
+            .select_related("item__published_version", "unit", "flow_version", "current_step__post__unit",
+                            "entered_by").first())
+    if case is None:
+        return None
+    steps = list(CaseStep.objects.filter(case=case).select_related("step", "official", "done_by").order_by("id"))
+    stops = list(ClockStop.objects.filter(case=case).select_related("step").order_by("id"))
+    return CaseFile(case, steps, stops, list(CaseNotice.objects.filter(case=case).order_by("id")))
+
+
+def counter_items(*, viewer: Any, day: dt.date) -> QuerySet[PowerItem]:
+    """The public items a counter clerk may enter applications for (窗口受理): those of the units where the
+    viewer holds a post on `day` that have a published flow, their own or their unit's template for the
+    category (as flows.selectors.public_flow chooses), in one query."""
+    if not getattr(viewer, "is_authenticated", False):
+        return PowerItem.objects.none()
+    flows = public_queryset(FlowVersion)
+    own = flows.filter(flow__item=OuterRef("pk"))
+    template = flows.filter(flow__item__isnull=True, flow__unit=OuterRef("unit_id"),
+                            flow__category=OuterRef("published_version__category"))
+    same_unit = template.filter(limit_unit=OuterRef("published_version__statutory_limit_unit"))
+    return (public_queryset(PowerItem)
+            .filter(unit__in=posts_held(user=viewer, day=day).values("unit_id"))
+            .filter(Exists(own) | Q(Exists(template), published_version__statutory_limit__isnull=True)
+                    | Exists(same_unit))
+            .select_related("unit", "published_version").order_by("unit__path", "code"))
+
+
+@dataclass(frozen=True)
+class CaseActions:
+    """What a viewer may do on a case on a day, as the services will allow it: the current step (as the
+    official holding its post; `outcomes` its ways on), an extension (as the unit's head), withdrawing at
+    the applicant's request or voiding (as staff holding a post in the unit)."""
+
+    step: bool
+    outcomes: list[Transition]
+    extend: bool
+    close: bool
+
+
+def case_actions(*, case: Case, viewer: Any, day: dt.date) -> CaseActions:
+    if not case.is_open or case.current_step is None:
+        return CaseActions(False, [], False, False)
+    held = list(posts_held(user=viewer, day=day))
+    in_unit = any(post.unit_id == case.unit_id for post in held)
+    head = any(post.unit_id == case.unit_id and post.is_principal for post in held)
+    post_id = case.current_step.post_id
+    step = post_id in {post.pk for post in held} if post_id is not None else in_unit
+    outcomes = list(Transition.objects.filter(version=case.flow_version_id, source=case.current_step)
+                    .select_related("target").order_by("position")) if step else []
+    return CaseActions(step and bool(outcomes), outcomes,
+                       head and case.accepted_on is not None and not case.extension_days, in_unit)
+
+
+@dataclass(frozen=True)
+class RatingShare:
+    level: str
+    label: str
+    count: int
+    percent: float
+
+
+def rating_distribution(unit_ids: list[int]) -> list[RatingShare]:
+    """How a unit's (or units') cases were rated, every level shown, the silent not counted: what the
+    portal publishes for each unit."""
+    counts = dict(Rating.objects.filter(case__unit_id__in=unit_ids).values_list("level").annotate(n=Count("id")))
+    total = sum(counts.values())
+    return [RatingShare(level, label, counts.get(level, 0), round(100 * counts.get(level, 0) / total, 1) if total else 0.0)
+            for level, label in RatingLevel.choices]
+
+
+def public_rating_comments(unit_ids: list[int], limit: int = 20) -> list[tuple[str, str, dt.datetime]]:
+    """Reviewed comments, newest first: (level label, comment, when)."""
+    rows = Rating.objects.filter(case__unit_id__in=unit_ids, comment_public=True).order_by("-rated_at")[:limit]
+    return [(r.get_level_display(), r.comment, r.rated_at) for r in rows]

@@ -26,8 +26,11 @@ from sunlit.cases.models import (
     Channel,
     ClockStop,
     NoticeKind,
+    Rating,
+    RatingLevel,
 )
 from sunlit.catalog.models import PowerItem
+from sunlit.catalog.permissions import require_review
 from sunlit.catalog.selectors import public_power
 from sunlit.core import calendar as official_calendar
 from sunlit.core import clock as clock_mod
@@ -392,3 +395,78 @@ def recompute_deadlines(*, jurisdiction: str, days: list[dt.date], actor: Any = 
 def on_calendar_changed(sender: Any, *, jurisdiction: str, days: list[dt.date], actor: Any = None,
                         **kwargs: Any) -> None:
     recompute_deadlines(jurisdiction=jurisdiction, days=days, actor=actor)
+
+
+# ------------------------------------------------------------------------------------------- ratings
+
+FOLLOW_UP_DAYS = 15  # working days to fix what a bad rating names (LAW.md, Service ratings)
+RATABLE = frozenset({CaseState.APPROVED, CaseState.REFUSED, CaseState.NOT_ACCEPTED})
+
+
+@transaction.atomic
+def rating_submit(*, case: Case, level: str, comment: str = "", clock: Clock | None = None) -> Rating:
+    """The applicant rates an ended case, once. Nothing is assumed when they say nothing. A bad rating opens a
+    follow-up due in FOLLOW_UP_DAYS working days on the case's calendar, watched by e-supervision."""
+    case = _lock(case)
+    if case.state not in RATABLE:
+        raise Conflict("办件办结后才能评价", field="case")
+    if Rating.objects.filter(case=case).exists():
+        raise Conflict("本件已评价，每件只能评价一次", field="case")
+    if level not in RatingLevel.values:
+        raise DomainError("请选择评价等级", field="level")
+    text = _text(comment, "comment", "评价内容", required=False, limit=500)
+    now = clock_mod.now(clock)
+    rating = Rating(case=case, level=level, comment=text, rated_at=now)
+    if rating.is_bad:
+        rating.follow_up_due = official_calendar.calendar_for(case.calendar).add_working_days(
+            clock_mod.today(clock), FOLLOW_UP_DAYS).day
+    rating.save()
+    _watch_rating(rating, case)
+    record_event(actor=None, action="cases.rating.submit", obj=rating,
+                 after={"case": case.pk, "level": level, "follow_up_due": rating.follow_up_due}, clock=clock)
+    _publish(case, "rating", {"level": level, "at": now}, now, clock)
+    return rating
+
+
+def _watch_rating(rating: Rating, case: Case) -> None:
+    open_follow_up = rating.follow_up_due if rating.is_bad and rating.followed_up_at is None else None
+    watch(rating, "rating.follow_up", due=open_follow_up, unit_code=case.unit.code, calendar=case.calendar,
+          label=f"办件{case.receipt}差评整改回访")
+
+
+@transaction.atomic
+def rating_follow_up(*, rating: Rating, note: str, applicant_answer: str, actor: Any,
+                     clock: Clock | None = None) -> Rating:
+    """Close a bad rating's follow-up: what was fixed, and what the applicant said when called back. By the
+    case's unit's staff."""
+    rating = Rating.objects.select_for_update().select_related("case__unit").get(pk=rating.pk)
+    case = rating.case
+    if not rating.is_bad:
+        raise Conflict("只有差评需要整改回访", field="rating")
+    if rating.followed_up_at is not None:
+        raise Conflict("已回访", field="rating")
+    if case.unit_id not in _held(actor, clock_mod.today(clock)).units:
+        raise NotAllowed(f"您不在{case.unit.name}任职，不能回访本件", field="actor")
+    rating.follow_up_note = _text(note, "note", "整改及回访情况")
+    rating.applicant_answer = _text(applicant_answer, "applicant_answer", "申请人回访意见", limit=200)
+    rating.followed_up_at, rating.followed_up_by = clock_mod.now(clock), actor
+    rating.save(update_fields=["follow_up_note", "applicant_answer", "followed_up_at", "followed_up_by"])
+    _watch_rating(rating, case)
+    record_event(actor=actor, action="cases.rating.follow_up", obj=rating,
+                 after={"applicant_answer": rating.applicant_answer}, note=rating.follow_up_note, clock=clock)
+    return rating
+
+
+@transaction.atomic
+def rating_comment_review(*, rating: Rating, publish: bool, actor: Any, clock: Clock | None = None) -> Rating:
+    """A reviewer of the unit decides whether a rating's comment is shown to the public (the level always is)."""
+    rating = Rating.objects.select_for_update().select_related("case__unit").get(pk=rating.pk)
+    require_review(actor, rating.case.unit)
+    if not rating.comment:
+        raise Conflict("该评价没有文字内容", field="rating")
+    before = {"comment_public": rating.comment_public}
+    rating.comment_public = bool(publish)
+    rating.save(update_fields=["comment_public"])
+    record_event(actor=actor, action="cases.rating.review", obj=rating, before=before,
+                 after={"comment_public": rating.comment_public}, clock=clock)
+    return rating

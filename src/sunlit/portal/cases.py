@@ -3,14 +3,15 @@ query password. Thin: parse, call cases.services / cases.selectors, render."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sunlit.cases import selectors as case_selectors
 from sunlit.cases import services
-from sunlit.cases.models import Case
+from sunlit.cases.models import Case, RatingLevel
 from sunlit.cases.receipt import mask_id_number
 from sunlit.catalog import selectors
 from sunlit.core.errors import DomainError
@@ -70,7 +71,26 @@ def progress(request: HttpRequest, receipt: str) -> HttpResponse:
     found = case_selectors.applicant_progress(case)
     return render(request, "portal/case_progress.html", {
         "case": case, "steps": found.steps, "notices": found.notices,
-        "id_number": mask_id_number(case.applicant_id_number)})
+        "id_number": mask_id_number(case.applicant_id_number), "rating": getattr(case, "rating", None),
+        "ratable": case.state in services.RATABLE, "levels": RatingLevel.choices})
+
+
+@never_cache
+@require_POST
+def rate(request: HttpRequest, receipt: str) -> HttpResponse:
+    """好差评 by the applicant, from the progress page this session opened."""
+    case = Case.objects.filter(receipt=receipt, pk__in=request.session.get(GRANTED, [])).first()
+    if case is None:
+        return redirect(f"/cases/?receipt={receipt[:60]}")
+    try:
+        services.rating_submit(case=case, level=request.POST.get("level", "")[:2],
+                               comment=request.POST.get("comment", "")[:600])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "感谢您的评价。" + ("我们会在规定期限内整改并回访您。" if
+                                               request.POST.get("level") in ("1", "2") else ""))
+    return redirect("portal:case", receipt=case.receipt)
 
 
 def _grant(request: HttpRequest, case: Case) -> None:

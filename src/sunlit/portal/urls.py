@@ -10,6 +10,7 @@ urlpatterns = [
     path("powers/<int:item_id>/apply/", cases.apply, name="apply"),
     path("cases/", cases.lookup, name="case_lookup"),
     path("cases/<str:receipt>/", cases.progress, name="case"),
+    path("cases/<str:receipt>/rate/", cases.rate, name="case_rate"),
     path("units/<str:code>/", views.unit_detail, name="unit"),
     path("units/<str:code>/flows/<str:category>/", views.unit_flow, name="unit_flow"),
     path("verify/", views.verify_help, name="verify"),

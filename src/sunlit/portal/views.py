@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from sunlit.cases import selectors as case_selectors
 from sunlit.catalog import selectors
 from sunlit.catalog.models import Category
 from sunlit.core.visibility import public_queryset
@@ -64,6 +65,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "unit": unit, "officials": officials, "children": children,
         "count": selectors.public_powers(unit_code=unit.code).count(),
         "risks": risks.public_risks(unit), "templates": flow_selectors.public_templates(unit),
+        "ratings": case_selectors.rating_distribution([unit.pk]),
+        "rating_comments": case_selectors.public_rating_comments([unit.pk]),
     })
 
 
