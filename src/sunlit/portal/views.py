@@ -65,7 +65,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "unit": unit, "officials": officials, "children": children,
         "count": selectors.public_powers(unit_code=unit.code).count(),
         "risks": risks.public_risks(unit), "templates": flow_selectors.public_templates(unit),
-        "ratings": case_selectors.rating_distribution([unit.pk]),
+        "ratings": (ratings := case_selectors.rating_distribution([unit.pk])),
+        "rated": sum(r.count for r in ratings),
         "rating_comments": case_selectors.public_rating_comments([unit.pk]),
     })
 
