@@ -259,3 +259,31 @@ def test_next_years_notice_moves_the_open_deadlines_that_cross_it(office: Office
     assert [(e.before["due"], e.after["due"]) for e in moves.order_by("id")] == [
         ("2027-01-04", "2027-01-04"), ("2027-01-04", "2027-01-05")]
     assert not Event.objects.filter(action="cases.case.deadline", object_id=str(early.pk)).exists()
+
+
+def test_only_powers_people_apply_for_take_applications(office: Office, county: dict[str, Any], editor: Any,
+                                                        reviewer: Any, clock: FixedClock) -> None:
+    from sunlit.flows import services as flows
+    from tests import factories
+    from tests.cases.conftest import licensing_flow
+
+    penalty = factories.published(county["land"], editor, reviewer, code="CF-001", name="非法占地的处罚",
+                                  category="penalty", statutory_limit=90, statutory_limit_unit="calendar",
+                                  promised_limit=60, promised_limit_unit="calendar")
+    steps, links = licensing_flow(office.posts)
+    version = flows.flow_version_create(item=penalty.item, steps=steps, transitions=links, reason="编制",
+                                        author=editor, submit=True)
+    flows.flow_version_approve(version=version, reviewer=reviewer)
+
+    with pytest.raises(DomainError) as refused:
+        case_submit(item_id=penalty.item_id, applicant_name="张三", applicant_id_number=ID_NUMBER,
+                    applicant_contact="13800000000")
+    assert refused.value.field == "item" and "依职权" in refused.value.message
+
+
+def test_staff_withdraw_only_cases_of_their_unit(office: Office) -> None:
+    case, _ = submit(office)
+    with pytest.raises(DomainError) as refused:
+        case_withdraw(case=case, reason="申请人电话要求撤回", actor=office.outsider)
+    assert refused.value.field == "actor" and Case.objects.get(pk=case.pk).state == CaseState.OPEN
+    assert case_withdraw(case=case, reason="申请人电话要求撤回", actor=office.window).state == CaseState.WITHDRAWN

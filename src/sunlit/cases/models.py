@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from sunlit.catalog.models import PowerItem
+from sunlit.catalog.models import Category, PowerItem
 from sunlit.core import clock
 from sunlit.core.timelimits import LimitUnit
 from sunlit.flows.models import FlowVersion, Step
@@ -35,6 +36,12 @@ class CaseState(models.TextChoices):
 
 
 OPEN_STATES = frozenset({CaseState.OPEN, CaseState.STOPPED})
+
+APPLIED_FOR = frozenset({Category.LICENSING, Category.BENEFIT, Category.CONFIRMATION, Category.ADJUDICATION,
+                         Category.OTHER})
+"""The kinds of power a person or company applies for (依申请): licences, benefits, confirmations, rulings
+between parties and the other powers exercised on request. Penalties, coercion, levies, inspections and
+rewards start on the authority's own motion (依职权), and internal powers are not applied for at all."""
 
 
 class Case(models.Model):
@@ -110,6 +117,11 @@ class CaseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}·{self.step_id}·{self.outcome}"
+
+    @property
+    def finished_late(self) -> bool:
+        """Done after the end of its due day, on the local (Beijing) calendar day."""
+        return self.due is not None and timezone.localtime(self.done_at).date() > self.due
 
 
 class ClockStop(models.Model):

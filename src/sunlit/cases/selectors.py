@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sunlit.cases import receipt
 from sunlit.cases.models import (
+    APPLIED_FOR,
     OPEN_STATES,
     Case,
     CaseNotice,
@@ -155,7 +156,8 @@ def counter_items(*, viewer: Any, day: dt.date) -> QuerySet[PowerItem]:
                             flow__category=OuterRef("published_version__category"))
     same_unit = template.filter(limit_unit=OuterRef("published_version__statutory_limit_unit"))
     return (public_queryset(PowerItem)
-            .filter(unit__in=posts_held(user=viewer, day=day).values("unit_id"))
+            .filter(unit__in=posts_held(user=viewer, day=day).values("unit_id"),
+                    published_version__category__in=APPLIED_FOR)
             .filter(Exists(own) | Q(Exists(template), published_version__statutory_limit__isnull=True)
                     | Exists(same_unit))
             .select_related("unit", "published_version").order_by("unit__path", "code"))

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from sunlit.cases import deadlines, receipt
 from sunlit.cases.models import (
+    APPLIED_FOR,
     OPEN_STATES,
     Case,
     CaseNotice,
@@ -127,6 +128,12 @@ def _publish(case: Case, what: str, content: dict[str, Any], at: dt.datetime, cl
 
 # ------------------------------------------------------------------------------------------- submit
 
+def can_apply(item: PowerItem) -> bool:
+    """Whether the public may apply for a public item online: a kind applied for, on a published flow."""
+    version = item.published_version
+    return version is not None and version.category in APPLIED_FOR and public_flow(item) is not None
+
+
 def _new_receipt(unit: Unit, day: dt.date) -> str:
     prefix = f"{unit.code}-{day:%Y%m%d}-"
     taken = Case.objects.filter(receipt__startswith=prefix).count()
@@ -144,6 +151,8 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
     item = public_power(item_id)
     if item is None or item.published_version is None:
         raise DomainError("事项不存在或未公开", field="item")
+    if item.published_version.category not in APPLIED_FOR:
+        raise DomainError(f"{item.published_version.get_category_display()}事项由机关依职权办理，不受理申请", field="item")
     flow = public_flow(item)
     if flow is None:
         raise DomainError("该事项尚无公开的办理流程，暂不能网上申请", field="item")
@@ -328,7 +337,12 @@ def case_extend(*, case: Case, days: int, reason: str, approver: Any, clock: Clo
 
 @transaction.atomic
 def case_withdraw(*, case: Case, reason: str, actor: Any = None, clock: Clock | None = None) -> Case:
-    """The applicant takes the application back (on the portal, or asking at the counter)."""
+    """The applicant takes the application back: on the portal (no actor: the caller has checked the
+    receipt number and password), or asking at the counter (the actor is staff of the case's unit)."""
+    if actor is not None:
+        locked = _lock(case)
+        if locked.unit_id not in _held(actor, clock_mod.today(clock)).units:
+            raise NotAllowed(f"您不在{locked.unit.name}任职，不能为申请人撤回本件", field="actor")
     return _close(case, CaseState.WITHDRAWN, _text(reason, "reason", "撤回理由", required=False) or "申请人撤回申请",
                   "cases.case.withdraw", actor, clock)
 

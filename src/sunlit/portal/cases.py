@@ -15,7 +15,6 @@ from sunlit.cases.models import Case, RatingLevel
 from sunlit.cases.receipt import mask_id_number
 from sunlit.catalog import selectors
 from sunlit.core.errors import DomainError
-from sunlit.flows import selectors as flow_selectors
 
 FIELDS = ("applicant_name", "applicant_id_number", "applicant_contact", "subject")
 GRANTED = "cases_granted"  # the case ids this browser session has opened with their password
@@ -25,8 +24,8 @@ GRANTED = "cases_granted"  # the case ids this browser session has opened with t
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.public_power(item_id)
-    if item is None or flow_selectors.public_flow(item) is None:
-        raise Http404("事项不存在、未公开或暂不能网上申请")
+    if item is None or not services.can_apply(item):
+        raise Http404("事项不存在、未公开或不受理网上申请")
     values = {name: request.POST.get(name, "")[:300] for name in FIELDS}
     errors: dict[str, str] = {}
     if request.method == "POST":

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sunlit.cases import selectors as case_selectors
+from sunlit.cases import services as case_services
 from sunlit.catalog import selectors
 from sunlit.catalog.models import Category
 from sunlit.core.visibility import public_queryset
@@ -45,6 +46,7 @@ def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "portal/power_detail.html", {
         "item": item, "v": item.published_version, "history": selectors.public_history_with_leaves(item),
         "flow": flow_selectors.public_flow(item), "chart_url": f"/api/v1/powers/{item.pk}/flow.svg",
+        "can_apply": case_services.can_apply(item),
         "sub_items": selectors.public_powers().filter(parent=item),
     })
 
