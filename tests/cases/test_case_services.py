@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import User
 
 from sunlit.cases import receipt
 from sunlit.cases.models import Case, CaseNotice, CaseState, Channel, ClockStop
@@ -17,8 +18,11 @@ from sunlit.cases.services import case_extend, case_step_done, case_submit, case
 from sunlit.core.clock import FixedClock
 from sunlit.core.errors import DomainError
 from sunlit.core.models import Event
+from sunlit.flows import services as flows
+from sunlit.org import services as org
 from sunlit.record.models import LeafQueue
-from tests.cases.conftest import ID_NUMBER, Office
+from tests import factories
+from tests.cases.conftest import ID_NUMBER, Office, licensing_flow
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -236,10 +240,6 @@ def test_receipt_numbers_carry_an_iso_7064_check_character() -> None:
 
 
 def test_next_years_notice_moves_the_open_deadlines_that_cross_it(office: Office, clock: FixedClock) -> None:
-    from django.contrib.auth.models import User
-
-    from sunlit.org import services as org
-
     admin = User.objects.create_superuser("root", password="pw-root")
     at(clock, "2026-12-21 09:00")
     case, _ = submit(office)
@@ -263,10 +263,6 @@ def test_next_years_notice_moves_the_open_deadlines_that_cross_it(office: Office
 
 def test_only_powers_people_apply_for_take_applications(office: Office, county: dict[str, Any], editor: Any,
                                                         reviewer: Any, clock: FixedClock) -> None:
-    from sunlit.flows import services as flows
-    from tests import factories
-    from tests.cases.conftest import licensing_flow
-
     penalty = factories.published(county["land"], editor, reviewer, code="CF-001", name="非法占地的处罚",
                                   category="penalty", statutory_limit=90, statutory_limit_unit="calendar",
                                   promised_limit=60, promised_limit_unit="calendar")
