@@ -257,6 +257,9 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     done = done_at or now
     if done > now:
         raise DomainError("办理时间不能晚于现在", field="done_at")
+    if done < case.received_at:
+        raise DomainError(f"办理时间不能早于收件时间（{timezone.localtime(case.received_at):%Y-%m-%d %H:%M}）",
+                          field="done_at")
     held = _held(actor, _local_day(done))
     if step.post_id is not None and step.post_id not in held.posts:
         post = Post.objects.get(pk=step.post_id)
@@ -378,6 +381,7 @@ def _close(case: Case, state: str, reason: str, action: str, actor: Any, clock: 
 
 # ------------------------------------------------------------------------------------------- calendar
 
+@transaction.atomic
 def recompute_deadlines(*, jurisdiction: str, days: list[dt.date], actor: Any = None,
                         clock: Clock | None = None) -> int:
     """When the calendar of `jurisdiction` changes on `days` (a notice entered, a local day off), every open

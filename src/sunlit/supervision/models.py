@@ -50,3 +50,26 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}：{self.label}"
+
+
+class SweepMark(models.Model):
+    """How far the sweep's anomaly pass has read one append-only table (a rule family: the cases' steps, the
+    cases, the notices that end them), so that each sweep reads only the rows added since.
+
+    Every row with an id up to `done` has been examined after it settled; `seen` is the highest id a sweep has
+    examined, first at `seen_at`. Ids are handed out before their transactions commit, and on PostgreSQL they
+    may commit out of order (id 101 visible while 100 is still being written), so the mark only moves up to
+    `seen` once that observation is older than the settling time (anomalies.SETTLE): until then the rows above
+    `done` are read again, which costs a few minutes of activity and issues nothing twice (the cards' keys).
+    Both move forward by compare-and-swap on (done, seen), so two sweeps at once never move them back."""
+
+    name = models.CharField("规则组", max_length=40, unique=True)
+    done = models.BigIntegerField("已确认读至", default=0)
+    seen = models.BigIntegerField("已读至", default=0)
+    seen_at = models.DateTimeField("读至时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "异常扫描进度"
+
+    def __str__(self) -> str:
+        return f"{self.name}≤{self.done}"

@@ -7,6 +7,9 @@ compare-and-swap (`UPDATE … WHERE level = old AND due … RETURNING`, in batch
 for the rows the sweep's own update raised:
 two sweeps at once issue each card once, and a second sweep issues none (Healthchecks' sendalerts). Cards
 carry the sweep's time, so a catch-up run (`--at`) dates them as they should have been.
+
+Then the anomaly pass (supervision.anomalies): the rows the cases added since the last sweep, read by id above
+a mark per rule family, each anomaly a card of level "anomaly" issued once by its key.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sunlit.core.errors import Conflict, DomainError
 from sunlit.core.models import Watch, WatchLevel
 from sunlit.org.models import Unit
 from sunlit.record.events import record_event
+from sunlit.supervision.anomalies import find_anomalies
 from sunlit.supervision.models import Card, CardLevel, CardState
 
 YELLOW_DAYS = 1
@@ -110,7 +114,10 @@ def sweep(*, at: dt.datetime | None = None, yellow_days: int = YELLOW_DAYS, prog
                          [WatchLevel.NONE, today, horizon], moment, units)
     if progress:
         progress(f"黄牌 {yellow}")
-    return SweepResult(yellow=yellow, red=red, anomalies=0)
+    anomalies = find_anomalies(at=moment, clock=clock)
+    if progress:
+        progress(f"异常 {anomalies}")
+    return SweepResult(yellow=yellow, red=red, anomalies=anomalies)
 
 
 # ------------------------------------------------------------------------------------------- closing cards

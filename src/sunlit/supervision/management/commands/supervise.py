@@ -17,7 +17,8 @@ from sunlit.supervision.services import YELLOW_DAYS, sweep
 
 
 class Command(BaseCommand):
-    help = "电子监察：扫描全部受监控的期限，对临近时限的发黄牌、超过时限的发红牌；输出一行JSON统计本次新发的预警。"
+    help = ("电子监察：扫描全部受监控的期限，对临近时限的发黄牌、超过时限的发红牌，并检查上次扫描以来新增的办理记录中的异常；"
+            "输出一行JSON统计本次新发的预警。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--at", help="按此北京时间扫描（补扫或测试），YYYY-MM-DDTHH:MM；默认现在")
