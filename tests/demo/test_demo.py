@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
 
+from sunlit.cases.models import Case, CaseState, CaseStep, ClockStop, Rating
 from sunlit.catalog.models import (
     INTERNAL_CATEGORIES,
     ChangeKind,
@@ -27,6 +28,7 @@ from sunlit.core.visibility import public_queryset
 from sunlit.demo.build import PASSWORD, ROOT_CODE, DemoSummary, build_demo
 from sunlit.org.models import Appointment, Official, Unit, UnitKind
 from sunlit.org.selectors import posts_held, principal_violations
+from sunlit.supervision.models import Card, CardLevel
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -160,3 +162,14 @@ def test_every_staff_login_stands_for_an_official_and_the_admin_for_no_one(demo:
     gt_reviewer = User.objects.get(username="gt_reviewer")
     assert [p.name for p in posts_held(user=gt_reviewer, day=TODAY)] == ["副局长（行政审批）"]
     assert User.objects.get(username="jw_supervisor").official.title == "县委常委、纪委书记、监委主任"
+
+
+def test_the_county_has_handled_cases_with_what_supervision_looks_for(demo: DemoSummary) -> None:
+    states = set(Case.objects.values_list("state", flat=True))
+    assert Case.objects.count() >= 200
+    assert {CaseState.APPROVED, CaseState.NOT_ACCEPTED, CaseState.WITHDRAWN, CaseState.OPEN} <= states
+    assert ClockStop.objects.exists() and Case.objects.filter(extension_days__gt=0).exists()
+    assert Rating.objects.filter(level__in=["1", "2"]).exists() and Rating.objects.filter(level="5").exists()
+    assert Card.objects.filter(level=CardLevel.RED).exists() and Card.objects.filter(level=CardLevel.ANOMALY).exists()
+    # every case walked a flow by the officials holding its posts: no step without who did it
+    assert not CaseStep.objects.filter(done_by__isnull=True).exclude(step__kind="apply").exists()

@@ -330,8 +330,9 @@ def case_extend(*, case: Case, days: int, reason: str, approver: Any, clock: Clo
     _refresh_deadlines(case)
     _save(case, "extension_days")
     unit = "个工作日" if case.limit_unit == "working" else "日"
-    _tell(case, NoticeKind.EXTENDED, f"经本单位负责人批准，办理期限延长{days}{unit}，"
-          f"至{case.due or case.statutory_due:%Y年%m月%d日}。理由：{text}", clock)
+    until = case.due or case.statutory_due
+    _tell(case, NoticeKind.EXTENDED, f"经本单位负责人批准，办理期限延长{days}{unit}"
+          + (f"，至{until:%Y年%m月%d日}" if until else "") + f"。理由：{text}", clock)
     record_event(actor=approver, action="cases.case.extend", obj=case, before=before, after=_state(case),
                  note=text, clock=clock)
     _publish(case, "extend", {"days": days, "at": now}, now, clock)

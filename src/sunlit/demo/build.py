@@ -38,6 +38,7 @@ from sunlit.core.clock import FixedClock, using_clock
 from sunlit.core.models import NATIONAL
 from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import Audience, public_queryset
+from sunlit.demo.cases import CaseSimulation
 from sunlit.demo.county import flows as demo_flows
 from sunlit.demo.county import org as org_data
 from sunlit.demo.county import powers_build, powers_county, powers_econ, powers_land, powers_local
@@ -71,6 +72,7 @@ from sunlit.flows import services as flow_services
 from sunlit.flows.models import FlowVersion
 from sunlit.org import services as org_services
 from sunlit.org.models import Membership, Official, PortfolioArea, Post, Role, Unit, UnitKind
+from sunlit.supervision.services import sweep
 
 TZ = ZoneInfo("Asia/Shanghai")
 ROOT_CODE = org_data.ROOT_CODE
@@ -252,7 +254,10 @@ class _Builder:
         self.build_power_lists()
         self.build_flows()
         self.dynamic_changes()
+        self.cases = CaseSimulation(self.tl.clock, self.admin).run()
         self.pending_work()
+        # E-supervision as it stood on the last working day before the demo's today: cards and anomalies.
+        self.sweep = sweep(at=dt.datetime(2026, 11, 27, 17, 45, tzinfo=TZ))
 
     def build_org(self) -> None:
         for code, name, forbidden in org_data.AREAS:
