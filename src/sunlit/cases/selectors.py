@@ -8,7 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from sunlit.cases import receipt
 from sunlit.cases.models import (
@@ -78,6 +80,28 @@ def applicant_progress(case: Case) -> Progress:
 
 # ------------------------------------------------------------------------------------------- staff
 
+DECIDED_STATES = frozenset({CaseState.APPROVED, CaseState.REFUSED})
+"""办结: the cases that ended with a decision, the ones time limits and on-time rates are counted on."""
+
+
+class Timing:
+    """When a decided case ended against its promised limit: on or before it (按期), before it (提前), after
+    it or without one (超期)."""
+
+    ON_TIME = "on_time"
+    EARLY = "early"
+    LATE = "late"
+    ALL = (ON_TIME, EARLY, LATE)
+
+
+def month_span(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of `month` (any day in it) and of the next, in local time."""
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    return (dt.datetime.combine(first, dt.time(), tzinfo=zone), dt.datetime.combine(following, dt.time(), tzinfo=zone))
+
+
 class CaseStateKind:
     """The state filter of the staff list: one state, or the open (在办) or ended (已办结) ones together."""
 
@@ -94,14 +118,31 @@ def _staff_scope(viewer: Any, day: dt.date) -> Q:
 
 
 def staff_cases(*, viewer: Any, day: dt.date, state: str | None = None, mine: bool = False,
-                overdue: bool = False, q: str | None = None) -> QuerySet[Case]:
+                overdue: bool = False, q: str | None = None, unit: str | None = None,
+                decided_in: dt.date | None = None, timing: str | None = None,
+                rating: str | None = None) -> QuerySet[Case]:
     """The cases of the units the viewer works in, newest first, each row with what the list shows.
     `mine`: those whose current step waits on a post the viewer holds on `day` (待我办理); `overdue`: open
     cases (clock running) whose step or promised limit is past on `day`; `q`: a receipt number or an
-    applicant's name, or part of one."""
+    applicant's name, or part of one; `unit`: one unit's own cases (by code); `decided_in`: decided (办结) in
+    that month (any day in it); `timing`: decided on time, early or late (a Timing); `rating`: rated at that
+    level, or at all ("any"). The supervisors' board links each of its figures here with these."""
     if not getattr(viewer, "is_authenticated", False):
         return Case.objects.none()
     cases = Case.objects.filter(_staff_scope(viewer, day))
+    if unit:
+        cases = cases.filter(unit__code=unit)
+    if decided_in is not None:
+        start, end = month_span(decided_in)
+        cases = cases.filter(state__in=DECIDED_STATES, ended_at__gte=start, ended_at__lt=end)
+    if timing in Timing.ALL:
+        cases = cases.filter(state__in=DECIDED_STATES).annotate(ended_day=TruncDate("ended_at"))
+        cases = cases.filter({Timing.ON_TIME: Q(ended_day__lte=F("due")), Timing.EARLY: Q(ended_day__lt=F("due")),
+                              Timing.LATE: Q(ended_day__gt=F("due")) | Q(due__isnull=True)}[timing])
+    if rating in RatingLevel.values:
+        cases = cases.filter(rating__level=rating)
+    elif rating == "any":
+        cases = cases.filter(rating__isnull=False)
     if state == CaseStateKind.ACTIVE:
         cases = cases.filter(state__in=OPEN_STATES)
     elif state == CaseStateKind.ENDED:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sunlit.console.views import cases, dashboard, flows, org, powers, printed, risks, transfer
+from sunlit.console.views import cases, dashboard, flows, org, powers, printed, risks, supervision, transfer
 
 app_name = "console"
 urlpatterns = [
@@ -24,6 +24,9 @@ urlpatterns = [
     path("powers/<int:item_id>/flow/<int:version_id>/chart.svg", flows.flow_chart, name="flow_chart"),
     path("powers/<int:item_id>/flow/<int:version_id>/flow.bpmn", flows.flow_bpmn, name="flow_bpmn"),
     path("powers/<int:item_id>/flow/<int:version_id>/<str:action>/", flows.flow_action, name="flow_action"),
+    path("board/", supervision.board, name="board"),
+    path("board/cards/", supervision.cards, name="board_cards"),
+    path("board/cards/<int:card_id>/<str:action>/", supervision.card_action, name="board_card_action"),
     path("cases/", cases.case_list, name="cases"),
     path("cases/new/", cases.case_new, name="case_new"),
     path("cases/<str:receipt>/", cases.case_detail, name="case"),

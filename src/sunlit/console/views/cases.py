@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sunlit.cases import selectors, services
-from sunlit.cases.models import Case, CaseState, CaseStep, Channel
+from sunlit.cases.models import Case, CaseState, CaseStep, Channel, RatingLevel
 from sunlit.cases.receipt import mask_id_number
-from sunlit.cases.selectors import CaseFile, CaseStateKind
+from sunlit.cases.selectors import CaseFile, CaseStateKind, Timing
 from sunlit.core import clock
 from sunlit.core.errors import DomainError
 from sunlit.org.selectors import posts_held
@@ -62,18 +62,55 @@ def case_list(request: HttpRequest) -> HttpResponse:
     state = state if state in dict(STATE_FILTERS) else ""
     mine, overdue = request.GET.get("mine") == "1", request.GET.get("overdue") == "1"
     q = request.GET.get("q", "").strip()[:60]
+    board = _board_filters(request)
     cases = selectors.staff_cases(viewer=request.user, day=today, state=state or None, mine=mine, overdue=overdue,
-                                  q=q)
+                                  q=q, unit=board.get("unit") or None, decided_in=_month(board.get("decided", "")),
+                                  timing=board.get("timing") or None, rating=board.get("rating") or None)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [Row(c, mask_id_number(c.applicant_id_number),
                 _lateness(c.step_due, today, c.state == CaseState.OPEN),
                 _lateness(c.due, today, c.state == CaseState.OPEN)) for c in page]
     query = urlencode({k: v for k, v in (("state", state), ("mine", "1" if mine else ""),
-                                         ("overdue", "1" if overdue else ""), ("q", q)) if v})
+                                         ("overdue", "1" if overdue else ""), ("q", q), *board.items()) if v})
     return render(request, "console/cases.html", {
         "page": page, "rows": rows, "state": state, "states": STATE_FILTERS, "mine": mine, "overdue": overdue,
         "q": q, "query": query, "can_enter": posts_held(user=request.user, day=today).exists(),
+        "board": board, "board_note": _board_note(board),
     })
+
+
+BOARD_FILTERS = ("unit", "decided", "timing", "rating")
+TIMING_LABELS = {Timing.ON_TIME: "按期办结", Timing.EARLY: "提前办结", Timing.LATE: "超期办结"}
+
+
+def _board_filters(request: HttpRequest) -> dict[str, str]:
+    """The filters the supervisors' board links with, as given (each checked by staff_cases)."""
+    return {name: request.GET.get(name, "").strip()[:32] for name in BOARD_FILTERS if request.GET.get(name, "").strip()}
+
+
+def _month(text: str) -> dt.date | None:
+    """A month typed as YYYY-MM, as its first day; None when it is not one."""
+    try:
+        return dt.date.fromisoformat(f"{text}-01") if len(text) == 7 else None
+    except ValueError:
+        return None
+
+
+def _board_note(board: dict[str, str]) -> str:
+    """The board's filters in words, shown above the list."""
+    parts = []
+    if board.get("unit"):
+        parts.append(f"单位编码 {board['unit']}")
+    month = _month(board.get("decided", ""))
+    if month:
+        parts.append(f"{month:%Y年%m月}办结")
+    if board.get("timing") in TIMING_LABELS:
+        parts.append(TIMING_LABELS[board["timing"]])
+    if board.get("rating") in RatingLevel.values:
+        parts.append(f"评价「{RatingLevel(board['rating']).label}」")
+    elif board.get("rating") == "any":
+        parts.append("已评价")
+    return "，".join(parts)
 
 
 # ------------------------------------------------------------------------------------------- one case

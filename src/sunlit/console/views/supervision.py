@@ -1,0 +1,113 @@
+"""督权 pages for supervisors (纪检监察): the board of the units they cover, and the open cards with the
+forms that resolve them or refer them for accountability. Thin: parse, call supervision.selectors /
+supervision.services, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from sunlit.core import clock
+from sunlit.core.errors import DomainError
+from sunlit.supervision import selectors, services
+from sunlit.supervision.models import CardLevel, CardState
+
+CARDS_PAGE = 50
+MONTHS_OFFERED = 24
+
+
+def _covered(request: HttpRequest) -> None:
+    if not selectors.board_units(request.user).exists():
+        raise Http404("您没有监察权限")
+
+
+def _month(text: str, today: dt.date) -> dt.date:
+    """The month asked for (YYYY-MM, not after this one), as its first day; this month otherwise."""
+    try:
+        month = dt.date.fromisoformat(f"{text}-01") if len(text) == 7 else today
+    except ValueError:
+        month = today
+    return min(month, today).replace(day=1)
+
+
+def _chart(board: selectors.Board) -> dict[str, Any]:
+    """The trend as the chart script reads it (the same numbers as the table beside it)."""
+    return {
+        "labels": [f"{p.month.year}年{p.month.month}月" for p in board.trend],
+        "decided": [p.decided.count for p in board.trend],
+        "onTimeRate": [p.decided.on_time_rate for p in board.trend],
+        "decidedLabel": "办结件数", "rateLabel": "按期办结率（%）",
+    }
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    _covered(request)
+    today = clock.today()
+    month = _month(request.GET.get("month", "").strip(), today)
+    found = selectors.supervision_board(viewer=request.user, day=today, month=month)
+    months = [selectors.months_back(today.replace(day=1), n) for n in range(MONTHS_OFFERED)]
+    return render(request, "console/board.html", {
+        "board": found, "month_key": f"{month:%Y-%m}", "months": months, "chart": _chart(found),
+        "levels": CardLevel.choices,
+    })
+
+
+# ------------------------------------------------------------------------------------------- cards
+
+def _card_filters(request: HttpRequest) -> dict[str, str]:
+    return {name: request.GET.get(name, "").strip()[:40] for name in ("unit", "level", "trigger")
+            if request.GET.get(name, "").strip()}
+
+
+def _cards_page(request: HttpRequest, filters: dict[str, str], *, errors: dict[int, str] | None = None,
+                values: dict[int, str] | None = None, refused: str = "", status: int = 200) -> HttpResponse:
+    cards = selectors.open_cards(viewer=request.user, unit=filters.get("unit"), level=filters.get("level"),
+                                 trigger=filters.get("trigger"))
+    page = Paginator(cards, CARDS_PAGE).get_page(request.GET.get("page"))
+    units = selectors.board_units(request.user).filter(cards__state=CardState.OPEN).distinct()
+    triggers = sorted({t for t in selectors.open_cards(viewer=request.user).values_list("trigger", flat=True)})
+    return render(request, "console/board_cards.html", {
+        "page": page, "rows": selectors.card_rows(list(page)), "filters": filters,
+        "query": urlencode(filters), "levels": CardLevel.choices, "units": units,
+        "triggers": [(t, selectors.TRIGGER_LABELS.get(t, t)) for t in triggers],
+        "errors": errors or {}, "values": values or {}, "refused": refused,
+    }, status=status)
+
+
+@login_required
+def cards(request: HttpRequest) -> HttpResponse:
+    _covered(request)
+    return _cards_page(request, _card_filters(request))
+
+
+ACTIONS = {"resolve": (services.card_resolve, "预警已处理"), "refer": (services.card_refer, "已移送问责")}
+
+
+@login_required
+@require_POST
+def card_action(request: HttpRequest, card_id: int, action: str) -> HttpResponse:
+    _covered(request)
+    chosen = ACTIONS.get(action)
+    card = selectors.open_card(viewer=request.user, card_id=card_id)
+    if chosen is None or card is None:
+        raise Http404("没有这条预警或这项操作")
+    act, done = chosen
+    note = request.POST.get("note", "")[:2000]
+    filters = _card_filters(request)
+    try:
+        act(card=card, note=note, actor=request.user)
+    except DomainError as exc:
+        return _cards_page(request, filters, errors={card.pk: exc.message}, values={card.pk: note},
+                           refused=f"{card.label}：{exc.message}", status=exc.status)
+    messages.success(request, f"{done}：{card.label}")
+    target = "/console/board/cards/"
+    return redirect(f"{target}?{urlencode(filters)}" if filters else target)
