@@ -198,7 +198,7 @@ def counter_items(*, viewer: Any, day: dt.date) -> QuerySet[PowerItem]:
     same_unit = template.filter(limit_unit=OuterRef("published_version__statutory_limit_unit"))
     return (public_queryset(PowerItem)
             .filter(unit__in=posts_held(user=viewer, day=day).values("unit_id"),
-                    published_version__category__in=APPLIED_FOR)
+                    published_version__category__in=APPLIED_FOR, published_version__promised_limit__isnull=False)
             .filter(Exists(own) | Q(Exists(template), published_version__statutory_limit__isnull=True)
                     | Exists(same_unit))
             .select_related("unit", "published_version").order_by("unit__path", "code"))

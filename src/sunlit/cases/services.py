@@ -129,9 +129,11 @@ def _publish(case: Case, what: str, content: dict[str, Any], at: dt.datetime, cl
 # ------------------------------------------------------------------------------------------- submit
 
 def can_apply(item: PowerItem) -> bool:
-    """Whether the public may apply for a public item online: a kind applied for, on a published flow."""
+    """Whether the public may apply for a public item: a kind applied for, with a promised limit the
+    applicant can hold the unit to, on a published flow."""
     version = item.published_version
-    return version is not None and version.category in APPLIED_FOR and public_flow(item) is not None
+    return (version is not None and version.category in APPLIED_FOR and version.promised_limit is not None
+            and public_flow(item) is not None)
 
 
 def _new_receipt(unit: Unit, day: dt.date) -> str:
@@ -153,6 +155,8 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
         raise DomainError("事项不存在或未公开", field="item")
     if item.published_version.category not in APPLIED_FOR:
         raise DomainError(f"{item.published_version.get_category_display()}事项由机关依职权办理，不受理申请", field="item")
+    if item.published_version.promised_limit is None:
+        raise DomainError("该事项未公布承诺时限，不受理申请", field="item")
     flow = public_flow(item)
     if flow is None:
         raise DomainError("该事项尚无公开的办理流程，暂不能网上申请", field="item")

@@ -226,8 +226,11 @@ class CaseSimulation:
         if step.kind == StepKind.CORRECTION or (plan.case and plan.case.state == "stopped"):
             return self.rng.choice((2, 3, 4))
         limit = max(step.limit or 1, 1)
-        if plan.profile in ("late", "void_late") and plan.steps_done == plan.late_step:
-            return limit * self.rng.uniform(1.4, 2.2)
+        if plan.profile in ("late", "void_late") and plan.steps_done == plan.late_step and plan.case is not None:
+            # this step drags on past the case's promised date
+            due = Case.objects.filter(pk=plan.case.pk).values_list("due", flat=True).get()
+            left = self.calendar.working_days_between(self.clock.at.astimezone(TZ).date(), due) if due else limit
+            return left + self.rng.uniform(1, 4)
         return max(0.1, limit * self.rng.uniform(0.15, 0.7))
 
     def rate(self, plans: list[Plan]) -> None:
