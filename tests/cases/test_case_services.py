@@ -283,3 +283,20 @@ def test_staff_withdraw_only_cases_of_their_unit(office: Office) -> None:
         case_withdraw(case=case, reason="申请人电话要求撤回", actor=office.outsider)
     assert refused.value.field == "actor" and Case.objects.get(pk=case.pk).state == CaseState.OPEN
     assert case_withdraw(case=case, reason="申请人电话要求撤回", actor=office.window).state == CaseState.WITHDRAWN
+
+
+def test_an_item_without_a_promised_limit_takes_no_application(office: Office, county: dict[str, Any], editor: Any,
+                                                               reviewer: Any) -> None:
+    other = factories.published(county["land"], editor, reviewer, code="QT-001", name="地质灾害防治知识宣传",
+                                category="other", statutory_limit=None, promised_limit=None)
+    steps, links = licensing_flow(office.posts)
+    for row in steps:
+        row["limit"] = None if not row.get("clock_stops") else row["limit"]
+    version = flows.flow_version_create(item=other.item, steps=steps, transitions=links, reason="编制",
+                                        author=editor, submit=True)
+    flows.flow_version_approve(version=version, reviewer=reviewer)
+
+    with pytest.raises(DomainError) as refused:
+        case_submit(item_id=other.item_id, applicant_name="张三", applicant_id_number=ID_NUMBER,
+                    applicant_contact="13800000000")
+    assert refused.value.field == "item" and "承诺时限" in refused.value.message
