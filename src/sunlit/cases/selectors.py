@@ -33,8 +33,9 @@ from sunlit.core.errors import DomainError, TooMany
 from sunlit.core.models import AuditEntry, AuditKind
 from sunlit.core.visibility import public_queryset
 from sunlit.flows.models import FlowVersion, Transition
+from sunlit.org.models import Appointment, Official
 from sunlit.org.permissions import units_for
-from sunlit.org.selectors import posts_held
+from sunlit.org.selectors import posts_held, serving
 
 WINDOW = dt.timedelta(minutes=15)
 PER_ADDRESS = 10
@@ -205,6 +206,33 @@ def counter_items(*, viewer: Any, day: dt.date) -> QuerySet[PowerItem]:
 
 
 @dataclass(frozen=True)
+class Held:
+    """What a login's official holds on a day, read in one query: the posts, their units, the units it
+    heads (a principal post), and the official. The one place the services and the pages ask who may act
+    on a case."""
+
+    posts: frozenset[int]
+    units: frozenset[int]
+    heads: frozenset[int]
+    official: int | None
+
+    def may_do(self, case: Case) -> bool:
+        """The current step: by the official holding its post; a step with no post, by staff of the unit."""
+        post_id = case.current_step.post_id if case.current_step is not None else None
+        return post_id in self.posts if post_id is not None else case.unit_id in self.units
+
+
+def held(user: Any, day: dt.date) -> Held:
+    if not getattr(user, "is_authenticated", False):
+        return Held(frozenset(), frozenset(), frozenset(), None)
+    rows = list(serving(Appointment.objects.filter(official__user=user), day).values_list(
+        "post_id", "post__unit_id", "post__is_principal", "official_id"))
+    official = rows[0][3] if rows else Official.objects.filter(user=user).values_list("pk", flat=True).first()
+    return Held(frozenset(r[0] for r in rows), frozenset(r[1] for r in rows),
+                frozenset(r[1] for r in rows if r[2]), official)
+
+
+@dataclass(frozen=True)
 class CaseActions:
     """What a viewer may do on a case on a day, as the services will allow it: the current step (as the
     official holding its post; `outcomes` its ways on), an extension (as the unit's head), withdrawing at
@@ -219,15 +247,13 @@ class CaseActions:
 def case_actions(*, case: Case, viewer: Any, day: dt.date) -> CaseActions:
     if not case.is_open or case.current_step is None:
         return CaseActions(False, [], False, False)
-    held = list(posts_held(user=viewer, day=day))
-    in_unit = any(post.unit_id == case.unit_id for post in held)
-    head = any(post.unit_id == case.unit_id and post.is_principal for post in held)
-    post_id = case.current_step.post_id
-    step = post_id in {post.pk for post in held} if post_id is not None else in_unit
+    holds = held(viewer, day)
+    step = holds.may_do(case)
     outcomes = list(Transition.objects.filter(version=case.flow_version_id, source=case.current_step)
                     .select_related("target").order_by("position")) if step else []
     return CaseActions(step and bool(outcomes), outcomes,
-                       head and case.accepted_on is not None and not case.extension_days, in_unit)
+                       case.unit_id in holds.heads and case.accepted_on is not None and not case.extension_days,
+                       case.unit_id in holds.units)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ the applicant's name, ID number, contact or materials.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -30,6 +29,7 @@ from sunlit.cases.models import (
     Rating,
     RatingLevel,
 )
+from sunlit.cases.selectors import held
 from sunlit.catalog.models import PowerItem
 from sunlit.catalog.permissions import require_review
 from sunlit.catalog.selectors import public_power
@@ -42,8 +42,8 @@ from sunlit.core.watch import watch
 from sunlit.flows.models import Transition
 from sunlit.flows.selectors import public_flow
 from sunlit.flows.validate import StepKind
-from sunlit.org.models import Appointment, Official, Post, Unit
-from sunlit.org.selectors import posts_held, serving, unit_calendar
+from sunlit.org.models import Post, Unit
+from sunlit.org.selectors import unit_calendar
 from sunlit.record.events import record_event
 from sunlit.record.services import publish_record
 
@@ -171,7 +171,7 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
             raise NotAllowed("窗口受理须由工作人员登录后录入", field="entered_by")
         if received_at is None:
             raise DomainError("请填写实际收件时间", field="received_at")
-        if not posts_held(user=entered_by, day=_local_day(now)).filter(unit=item.unit).exists():
+        if item.unit_id not in held(entered_by, _local_day(now)).units:
             raise NotAllowed(f"您不在{item.unit.name}任职，不能录入其办件", field="entered_by")
     received = received_at or now
     if received > now:
@@ -213,24 +213,6 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
 
 # ------------------------------------------------------------------------------------------- steps
 
-@dataclass(frozen=True)
-class _Held:
-    """What a login's official holds on a day, read in one query: the posts, their units, the official."""
-
-    posts: frozenset[int]
-    units: frozenset[int]
-    official: int | None
-
-
-def _held(user: Any, day: dt.date) -> _Held:
-    if not getattr(user, "is_authenticated", False):
-        return _Held(frozenset(), frozenset(), None)
-    rows = list(serving(Appointment.objects.filter(official__user=user), day).values_list(
-        "post_id", "post__unit_id", "official_id"))
-    official = rows[0][2] if rows else Official.objects.filter(user=user).values_list("pk", flat=True).first()
-    return _Held(frozenset(r[0] for r in rows), frozenset(r[1] for r in rows), official)
-
-
 def _choose(case: Case, outcome: str) -> Transition:
     ways = list(Transition.objects.filter(version_id=case.flow_version_id, source_id=case.current_step_id)
                 .select_related("target").order_by("position"))
@@ -264,11 +246,11 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     if done < case.received_at:
         raise DomainError(f"办理时间不能早于收件时间（{timezone.localtime(case.received_at):%Y-%m-%d %H:%M}）",
                           field="done_at")
-    held = _held(actor, _local_day(done))
-    if step.post_id is not None and step.post_id not in held.posts:
-        post = Post.objects.get(pk=step.post_id)
-        raise NotAllowed(f"「{step.name}」须由{post.name}办理，您当日不在该岗位", field="actor")
-    if step.post_id is None and case.unit_id not in held.units:
+    holds = held(actor, _local_day(done))
+    if not holds.may_do(case):
+        if step.post_id is not None:
+            post = Post.objects.get(pk=step.post_id)
+            raise NotAllowed(f"「{step.name}」须由{post.name}办理，您当日不在该岗位", field="actor")
         raise NotAllowed(f"您当日不在{case.unit.name}任职，不能办理本件", field="actor")
     text = _text(opinion, "opinion", "办理意见", required=False)
     way = _choose(case, (outcome or "").strip())
@@ -278,7 +260,7 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     before = _state(case)
     day = _local_day(done)
     CaseStep.objects.create(case=case, step=step, started_at=case.step_started_at or done, due=case.step_due,
-                            done_at=done, entered_at=now, done_by=actor, official_id=held.official,
+                            done_at=done, entered_at=now, done_by=actor, official_id=holds.official,
                             outcome=way.outcome, opinion=text)
     fields = ["current_step", "step_started_at", "state"]
     if step.clock_stops:
@@ -327,7 +309,7 @@ def case_extend(*, case: Case, days: int, reason: str, approver: Any, clock: Clo
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION:
         raise DomainError(f"延长天数应为1至{MAX_EXTENSION}", field="days")
     text = _text(reason, "reason", "延期理由")
-    if not posts_held(user=approver, day=_local_day(now)).filter(unit=case.unit, is_principal=True).exists():
+    if case.unit_id not in held(approver, _local_day(now)).heads:
         raise NotAllowed(f"延期须经{case.unit.name}负责人批准", field="approver")
     before = _state(case)
     case.extension_days = days
@@ -349,7 +331,7 @@ def case_withdraw(*, case: Case, reason: str, actor: Any = None, clock: Clock | 
     receipt number and password), or asking at the counter (the actor is staff of the case's unit)."""
     if actor is not None:
         locked = _lock(case)
-        if locked.unit_id not in _held(actor, clock_mod.today(clock)).units:
+        if locked.unit_id not in held(actor, clock_mod.today(clock)).units:
             raise NotAllowed(f"您不在{locked.unit.name}任职，不能为申请人撤回本件", field="actor")
     return _close(case, CaseState.WITHDRAWN, _text(reason, "reason", "撤回理由", required=False) or "申请人撤回申请",
                   "cases.case.withdraw", actor, clock)
@@ -361,7 +343,7 @@ def case_void(*, case: Case, reason: str, actor: Any, clock: Clock | None = None
     Voiding a case past its limit is allowed and is what e-supervision looks at."""
     text = _text(reason, "reason", "作废理由")
     locked = _lock(case)
-    if not posts_held(user=actor, day=clock_mod.today(clock)).filter(unit=locked.unit).exists():
+    if locked.unit_id not in held(actor, clock_mod.today(clock)).units:
         raise NotAllowed(f"您不在{locked.unit.name}任职，不能作废其办件", field="actor")
     return _close(locked, CaseState.VOIDED, text, "cases.case.void", actor, clock)
 
@@ -468,7 +450,7 @@ def rating_follow_up(*, rating: Rating, note: str, applicant_answer: str, actor:
         raise Conflict("只有差评需要整改回访", field="rating")
     if rating.followed_up_at is not None:
         raise Conflict("已回访", field="rating")
-    if case.unit_id not in _held(actor, clock_mod.today(clock)).units:
+    if case.unit_id not in held(actor, clock_mod.today(clock)).units:
         raise NotAllowed(f"您不在{case.unit.name}任职，不能回访本件", field="actor")
     rating.follow_up_note = _text(note, "note", "整改及回访情况")
     rating.applicant_answer = _text(applicant_answer, "applicant_answer", "申请人回访意见", limit=200)

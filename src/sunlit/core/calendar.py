@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.dispatch import Signal
 
 from sunlit.core.errors import DomainError
@@ -169,7 +169,7 @@ def due(start: dt.date, n: int, *, calendar_days: bool = False, jurisdiction: st
 
 def unknown_years(first: dt.date, last: dt.date, jurisdiction: str = NATIONAL) -> list[int]:
     """The years from `first` to `last` whose notice is not held: why an answer is unconfirmed."""
-    known = set(CalendarNotice.objects.filter(jurisdiction__in=chain(jurisdiction)).values_list("year", flat=True))
+    known = set(held_years(jurisdiction))
     return [y for y in range(first.year, last.year + 1) if y not in known]
 
 
@@ -201,5 +201,5 @@ def seed_national(notice_model: Any = CalendarNotice, day_model: Any = CalendarD
 
 
 def held_years(jurisdiction: str = NATIONAL) -> list[int]:
-    return sorted(set(CalendarNotice.objects.filter(Q(jurisdiction__in=chain(jurisdiction))).values_list(
+    return sorted(set(CalendarNotice.objects.filter(jurisdiction__in=chain(jurisdiction)).values_list(
         "year", flat=True)))

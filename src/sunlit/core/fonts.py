@@ -51,9 +51,8 @@ def static_font(weight: int) -> Path | None:
     """FAMILY instanced at `weight` as a static TrueType file in the cache: made on first use (one process at
     a time, under a file lock; written to a temporary name, then renamed), then reused. None when the cache
     cannot be written."""
-    version = importlib.metadata.version("justmytype-intl-cjk")
-    folder = Path(settings.SUNLIT_CACHE_DIR) / "fonts"
-    target = folder / f"NotoSansSC-{weight}-{version}.ttf"
+    target = _static_path(weight)
+    folder = target.parent
     if target.exists():
         return target
     try:
@@ -73,9 +72,14 @@ def static_font(weight: int) -> Path | None:
     return target
 
 
+def _static_path(weight: int) -> Path:
+    version = importlib.metadata.version("justmytype-intl-cjk")
+    return Path(settings.SUNLIT_CACHE_DIR) / "fonts" / f"NotoSansSC-{weight}-{version}.ttf"
+
+
 def static_fonts_ready() -> bool:
     """Whether the static weights are cached already (else the next printed page makes them, once)."""
-    return all((Path(settings.SUNLIT_CACHE_DIR) / "fonts").glob(f"NotoSansSC-{w}-*.ttf") for w in (REGULAR, BOLD))
+    return all(_static_path(weight).exists() for weight in (REGULAR, BOLD))
 
 
 def font_face_css() -> str:

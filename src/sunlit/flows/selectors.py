@@ -12,7 +12,7 @@ from sunlit.catalog.models import PowerItem
 from sunlit.catalog.permissions import READ_ROLES
 from sunlit.core.visibility import public_queryset
 from sunlit.flows.bpmn import BpmnStep
-from sunlit.flows.chart import ChartStep
+from sunlit.flows.chart import ChartStep, flow_dot
 from sunlit.flows.models import RISK_SEVERITY, FlowVersion, RiskLevel, RiskPoint, Step, Transition
 from sunlit.flows.validate import PlainTransition
 from sunlit.org.models import Post, Unit
@@ -61,22 +61,27 @@ class PublicFlow:
                          legal_ground=step.legal_ground, supervision_point=step.supervision_point,
                          rights=step.rights, complaint=step.complaint) for step in self.steps]
 
+    def chart_dot(self, note: str = "") -> str:
+        """The chart's DOT source: steps with their highest public risk level, titled with the version
+        number (and `note`, e.g. "·草稿" for a draft staff look at)."""
+        return flow_dot(self.chart_steps(step_risk_levels(self)), self.plain_transitions(),
+                        limit_unit=self.version.limit_unit, title=f"办理流程图（第{self.version.number}版{note}）")
+
     def plain_transitions(self) -> list[PlainTransition]:
         keys = {step.pk: step.key for step in self.steps}
         return [PlainTransition(keys[t.source_id], keys[t.target_id], t.outcome) for t in self.transitions]
 
 
-def step_risk_levels(steps: list[Step]) -> dict[int, str]:
+def step_risk_levels(flow: PublicFlow) -> dict[int, str]:
     """The highest public risk level (高 > 中 > 低) of each step that has one, by step id.
 
     A risk point is set at a step of one version, and stays with the step of the same key in the flow's
     later versions: approving a new version does not drop the register's marks from the chart."""
-    if not steps:
+    if not flow.steps:
         return {}
-    by_key = {step.key: step.pk for step in steps}
-    flow_id = FlowVersion.objects.filter(pk=steps[0].version_id).values_list("flow_id", flat=True).get()
+    by_key = {step.key: step.pk for step in flow.steps}
     found: dict[int, str] = {}
-    rows = (public_queryset(RiskPoint).filter(step__version__flow_id=flow_id, step__key__in=by_key)
+    rows = (public_queryset(RiskPoint).filter(step__version__flow_id=flow.version.flow_id, step__key__in=by_key)
             .order_by(RISK_SEVERITY).values_list("step__key", "level"))
     for key, level in rows:
         found.setdefault(by_key[key], RiskLevel(level).label)

@@ -22,7 +22,7 @@ from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, 
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import bpmn, chart, validate
 from sunlit.flows.models import Flow, FlowChart, FlowVersion, Step, Transition
-from sunlit.flows.selectors import PublicFlow, posts_by_name, public_post_ids, step_risk_levels
+from sunlit.flows.selectors import PublicFlow, posts_by_name, public_post_ids
 from sunlit.org.models import Post, Unit
 from sunlit.record.events import record_event
 from sunlit.record.services import publish_record
@@ -265,8 +265,7 @@ def flow_chart_svg(flow: PublicFlow) -> str:
     """The public chart of a published flow version, drawn once per DOT source and served from the
     FlowChart row. The DOT is cheap to write and the layout is not, so the cache is keyed by the DOT: a risk
     level set later, or a change in how charts are drawn, redraws the chart on its next request."""
-    dot = chart.flow_dot(flow.chart_steps(step_risk_levels(flow.steps)), flow.plain_transitions(),
-                         limit_unit=flow.version.limit_unit, title=f"办理流程图（第{flow.version.number}版）")
+    dot = flow.chart_dot()
     cached = FlowChart.objects.filter(version=flow.version).values_list("dot", "svg").first()
     if cached is not None and cached[0] == dot:
         return cached[1]

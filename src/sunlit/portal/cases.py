@@ -63,8 +63,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def progress(request: HttpRequest, receipt: str) -> HttpResponse:
-    case = Case.objects.select_related("item__published_version", "unit", "current_step").filter(
-        receipt=receipt, pk__in=request.session.get(GRANTED, [])).first()
+    case = _granted(request, receipt)
     if case is None:
         return redirect(f"/cases/?receipt={receipt[:60]}")
     found = case_selectors.applicant_progress(case)
@@ -78,7 +77,7 @@ def progress(request: HttpRequest, receipt: str) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, receipt: str) -> HttpResponse:
     """好差评 by the applicant, from the progress page this session opened."""
-    case = Case.objects.filter(receipt=receipt, pk__in=request.session.get(GRANTED, [])).first()
+    case = _granted(request, receipt)
     if case is None:
         return redirect(f"/cases/?receipt={receipt[:60]}")
     try:
@@ -90,6 +89,12 @@ def rate(request: HttpRequest, receipt: str) -> HttpResponse:
         messages.success(request, "感谢您的评价。" + ("我们会在规定期限内整改并回访您。" if
                                                request.POST.get("level") in ("1", "2") else ""))
     return redirect("portal:case", receipt=case.receipt)
+
+
+def _granted(request: HttpRequest, receipt: str) -> Case | None:
+    """The case of this receipt number, if this browser session opened it with its password."""
+    return Case.objects.select_related("item__published_version", "unit", "current_step").filter(
+        receipt=receipt, pk__in=request.session.get(GRANTED, [])).first()
 
 
 def _grant(request: HttpRequest, case: Case) -> None:

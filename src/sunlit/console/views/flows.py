@@ -141,10 +141,8 @@ def flow_chart(request: HttpRequest, item_id: int, version_id: int) -> HttpRespo
     version = _version(request, _item(request, item_id), version_id)
     flow = selectors.staff_flow(version)
     status = "" if version.status == VersionStatus.APPROVED else f"·{version.get_status_display()}"
-    dot = chart.flow_dot(flow.chart_steps(selectors.step_risk_levels(flow.steps)), flow.plain_transitions(),
-                         limit_unit=version.limit_unit, title=f"办理流程图（第{version.number}版{status}）")
     try:
-        svg = chart.render_svg(dot)
+        svg = chart.render_svg(flow.chart_dot(status))
     except chart.ChartError as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
