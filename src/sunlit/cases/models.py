@@ -9,6 +9,8 @@ event.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -36,6 +38,9 @@ class CaseState(models.TextChoices):
 
 
 OPEN_STATES = frozenset({CaseState.OPEN, CaseState.STOPPED})
+
+DECIDED_STATES = frozenset({CaseState.APPROVED, CaseState.REFUSED})
+"""办结: the cases that ended with a decision, the ones time limits and on-time rates are counted on."""
 
 APPLIED_FOR = frozenset({Category.LICENSING, Category.BENEFIT, Category.CONFIRMATION, Category.ADJUDICATION,
                          Category.OTHER})
@@ -93,6 +98,16 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    def past_due(self, today: dt.date) -> bool:
+        """已超期: still open, its promised limit passed."""
+        return self.is_open and self.due is not None and self.due < today
+
+    @property
+    def ended_late(self) -> bool:
+        """超期办结: decided (approved or refused) after its promised limit."""
+        return (self.state in DECIDED_STATES and self.due is not None and self.ended_at is not None
+                and timezone.localdate(self.ended_at) > self.due)
 
 
 class CaseStep(models.Model):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from sunlit.cases import receipt
 from sunlit.cases.models import (
     APPLIED_FOR,
+    DECIDED_STATES,
     OPEN_STATES,
     Case,
     CaseNotice,
@@ -31,6 +32,7 @@ from sunlit.core.audit import audit_record
 from sunlit.core.clock import Clock
 from sunlit.core.errors import DomainError, TooMany
 from sunlit.core.models import AuditEntry, AuditKind
+from sunlit.core.prepared import PreparedQuery
 from sunlit.core.visibility import public_queryset
 from sunlit.flows.models import FlowVersion, Transition
 from sunlit.org.models import Appointment, Official
@@ -80,9 +82,6 @@ def applicant_progress(case: Case) -> Progress:
 
 
 # ------------------------------------------------------------------------------------------- staff
-
-DECIDED_STATES = frozenset({CaseState.APPROVED, CaseState.REFUSED})
-"""办结: the cases that ended with a decision, the ones time limits and on-time rates are counted on."""
 
 
 class Timing:
@@ -222,11 +221,15 @@ class Held:
         return post_id in self.posts if post_id is not None else case.unit_id in self.units
 
 
+_HELD = PreparedQuery(lambda user_id, day: serving(Appointment.objects.filter(official__user_id=user_id), day)
+                      .values_list("post_id", "post__unit_id", "post__is_principal", "official_id"),
+                      user_id=PreparedQuery.ID, day=PreparedQuery.DATE)  # asked on every action: compiled once
+
+
 def held(user: Any, day: dt.date) -> Held:
     if not getattr(user, "is_authenticated", False):
         return Held(frozenset(), frozenset(), frozenset(), None)
-    rows = list(serving(Appointment.objects.filter(official__user=user), day).values_list(
-        "post_id", "post__unit_id", "post__is_principal", "official_id"))
+    rows = _HELD.rows(user_id=user.pk, day=day)
     official = rows[0][3] if rows else Official.objects.filter(user=user).values_list("pk", flat=True).first()
     return Held(frozenset(r[0] for r in rows), frozenset(r[1] for r in rows),
                 frozenset(r[1] for r in rows if r[2]), official)

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from sunlit.cases import deadlines, receipt
@@ -37,6 +37,7 @@ from sunlit.core import calendar as official_calendar
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, NotAllowed
+from sunlit.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
 from sunlit.core.visibility import public_queryset
 from sunlit.core.watch import watch
 from sunlit.flows.models import Transition
@@ -45,7 +46,8 @@ from sunlit.flows.validate import StepKind
 from sunlit.org.models import Post, Unit
 from sunlit.org.selectors import unit_calendar
 from sunlit.record.events import record_event
-from sunlit.record.services import publish_record
+from sunlit.record.leaf import Leaf
+from sunlit.record.services import record_leaf_for
 
 ENDS: dict[str, str] = {StepKind.DELIVER: CaseState.APPROVED, StepKind.DENIED: CaseState.REFUSED,
                         StepKind.NOT_ACCEPTED: CaseState.NOT_ACCEPTED}
@@ -69,15 +71,40 @@ def _local_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
+# The statements every action repeats, compiled once (core.prepared): a clerk's click pays for running them,
+# not for building their SQL again.
+_LOCKED = PreparedQuery(
+    lambda case_id: Case.objects.select_for_update(of=("self",)).select_related("current_step", "unit", "item")
+    .annotate(item_public=Exists(public_queryset(PowerItem).filter(pk=OuterRef("item_id"))),
+              stopped_before=Exists(ClockStop.objects.filter(case=OuterRef("pk"), restarted_on__isnull=False)))
+    .filter(pk=case_id), case_id=PreparedQuery.ID)
+_WAYS = PreparedQuery(lambda version_id, step_id: Transition.objects.filter(version_id=version_id, source_id=step_id)
+                      .select_related("target").order_by("position"),
+                      **dict(zip(("version_id", "step_id"), PreparedQuery.ids(2), strict=True)))
+_STOPS = PreparedQuery(lambda case_id: ClockStop.objects.filter(case_id=case_id, restarted_on__isnull=False)
+                       .values_list("stopped_on", "restarted_on").order_by("pk"), case_id=PreparedQuery.ID)
+_STEP_INSERT = PreparedInsert(CaseStep, ("case_id", "step_id", "started_at", "due", "done_at", "entered_at",
+                                         "done_by_id", "official_id", "outcome", "opinion"))
+_NOTICE_INSERT = PreparedInsert(CaseNotice, ("case_id", "kind", "text", "at"))
+_CASE_UPDATE = PreparedUpdate(Case, ("state", "current_step_id", "step_started_at", "accepted_on", "ended_at",
+                                     "extension_days", "step_due", "due", "statutory_due", "due_confirmed",
+                                     "version"), expect="version")
+
+
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update(of=("self",)).select_related("current_step", "unit", "item").get(pk=case.pk)
+    locked = _LOCKED.first(case_id=case.pk)
+    if locked is None:
+        raise Case.DoesNotExist(f"办件 {case.pk} 不存在")
+    return locked
 
 
-def _refresh_deadlines(case: Case) -> None:
-    """Recompute the stored deadlines from the case's rows (cases.deadlines) on its calendar."""
+def _refresh_deadlines(case: Case, *, stop_closed: bool = False) -> None:
+    """Recompute the stored deadlines from the case's rows (cases.deadlines) on its calendar; `stop_closed`:
+    this action closed a stop, which counts now though the case had none when it was locked."""
     cal = official_calendar.calendar_for(case.calendar)
-    stops = [(s.stopped_on, s.restarted_on) for s in (case.clock_stops.all() if case.pk else [])
-             if s.restarted_on is not None]
+    # stops count only after acceptance (cases.deadlines), so a case not yet accepted needs no look
+    stops = (_STOPS.rows(case_id=case.pk) if case.pk and case.accepted_on is not None
+             and (stop_closed or getattr(case, "stopped_before", True)) else [])
     step = case.current_step
     found = deadlines.compute(
         cal, unit=case.limit_unit, step_started=_local_day(case.step_started_at) if case.step_started_at else None,
@@ -88,10 +115,18 @@ def _refresh_deadlines(case: Case) -> None:
     case.due_confirmed = found.confirmed
 
 
-def _save(case: Case, *fields: str) -> None:
-    """Save under compare-and-swap: the row is locked, and its revision moves on with every action."""
+def _save(case: Case) -> None:
+    """Save what an action may change, under compare-and-swap: the row is locked, and its revision moves on
+    with every action."""
+    expected = case.version
     case.version += 1
-    case.save(update_fields=[*fields, "version", "step_due", "due", "statutory_due", "due_confirmed"])
+    changed = _CASE_UPDATE.run(case.pk, expected=expected, state=case.state, current_step_id=case.current_step_id,
+                               step_started_at=case.step_started_at, accepted_on=case.accepted_on,
+                               ended_at=case.ended_at, extension_days=case.extension_days, step_due=case.step_due,
+                               due=case.due, statutory_due=case.statutory_due, due_confirmed=case.due_confirmed,
+                               version=case.version)
+    if changed != 1:
+        raise Conflict("办件已被他人同时修改，请刷新后重试", field="case")
     _watch(case)
 
 
@@ -101,14 +136,14 @@ def _watch(case: Case) -> None:
     running = case.state == CaseState.OPEN
     step = case.current_step
     unit, where = case.unit.code, case.calendar
-    watch(case, "case.step", due=case.step_due if running else None, unit_code=unit, calendar=where,
-          label=f"办件{case.receipt}「{step.name if step else ''}」环节时限")
-    watch(case, "case.due", due=case.due if running else None, unit_code=unit, calendar=where,
-          label=f"办件{case.receipt}承诺办结时限")
+    watch(case, {"case.step": (case.step_due if running else None,
+                               f"办件{case.receipt}「{step.name if step else ''}」环节时限"),
+                 "case.due": (case.due if running else None, f"办件{case.receipt}承诺办结时限")},
+          unit_code=unit, calendar=where)
 
 
 def _tell(case: Case, kind: str, text: str, clock: Clock | None) -> None:
-    CaseNotice.objects.create(case=case, kind=kind, text=text, at=clock_mod.now(clock))
+    _NOTICE_INSERT.run(case_id=case.pk, kind=kind, text=text, at=clock_mod.now(clock))
 
 
 def _state(case: Case) -> dict[str, Any]:
@@ -118,12 +153,15 @@ def _state(case: Case) -> dict[str, Any]:
             "accepted_on": case.accepted_on, "extension_days": case.extension_days}
 
 
-def _publish(case: Case, what: str, content: dict[str, Any], at: dt.datetime, clock: Clock | None) -> None:
-    """The public log entry of an action on a case of a public item: item, step, outcome and times."""
-    public = public_queryset(PowerItem).filter(pk=case.item_id).exists()
-    publish_record(obj=case, header={"kind": "case", "what": what},
-                   content={"item": case.item_id, "unit": case.unit.code, **content}, public=public, at=at,
-                   clock=clock)
+def _published(case: Case, what: str, content: dict[str, Any], at: dt.datetime, clock: Clock | None) -> Leaf:
+    """The public log entry of an action on a case of a public item (item, step, outcome and times), queued
+    with the action's event (record_event(published=…))."""
+    public = getattr(case, "item_public", None)
+    if public is None:  # a case not read by _lock
+        public = public_queryset(PowerItem).filter(pk=case.item_id).exists()
+    return record_leaf_for(obj=case, header={"kind": "case", "what": what},
+                           content={"item": case.item_id, "unit": case.unit.code, **content}, public=public, at=at,
+                           clock=clock)
 
 
 # ------------------------------------------------------------------------------------------- submit
@@ -206,16 +244,16 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
     _tell(case, NoticeKind.RECEIVED, f"已收到您的申请（受理编号 {case.receipt}），"
           f"{'请凭受理编号和查询密码查询办理进度' if channel == Channel.PORTAL else '已由窗口录入'}。", clock)
     record_event(actor=entered_by, action="cases.case.submit", obj=case,
-                 after={"item": item.pk, "receipt": case.receipt, "channel": channel, **_state(case)}, clock=clock)
-    _publish(case, "submit", {"step": start.key, "outcome": "提交申请", "at": received}, now, clock)
+                 after={"item": item.pk, "receipt": case.receipt, "channel": channel, **_state(case)}, clock=clock,
+                 published=_published(case, "submit", {"step": start.key, "outcome": "提交申请", "at": received},
+                                      now, clock))
     return case, password
 
 
 # ------------------------------------------------------------------------------------------- steps
 
 def _choose(case: Case, outcome: str) -> Transition:
-    ways = list(Transition.objects.filter(version_id=case.flow_version_id, source_id=case.current_step_id)
-                .select_related("target").order_by("position"))
+    ways = list(_WAYS.objects(version_id=case.flow_version_id, step_id=case.current_step_id))
     if not ways:
         raise Conflict("当前环节已是终点，办件已办结", field="outcome")
     if len(ways) == 1 and not outcome:
@@ -259,23 +297,20 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
         raise DomainError("不予受理或不予许可须写明理由", field="opinion")
     before = _state(case)
     day = _local_day(done)
-    CaseStep.objects.create(case=case, step=step, started_at=case.step_started_at or done, due=case.step_due,
-                            done_at=done, entered_at=now, done_by=actor, official_id=holds.official,
-                            outcome=way.outcome, opinion=text)
-    fields = ["current_step", "step_started_at", "state"]
+    _STEP_INSERT.run(case_id=case.pk, step_id=step.pk, started_at=case.step_started_at or done, due=case.step_due,
+                     done_at=done, entered_at=now, done_by_id=actor.pk, official_id=holds.official,
+                     outcome=way.outcome, opinion=text)
     if step.clock_stops:
         ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=day)
         _tell(case, NoticeKind.CLOCK_RESTARTED, f"「{step.name}」已结束，自{day:%Y年%m月%d日}起恢复计时。", clock)
     if step.kind == StepKind.ACCEPT and target.kind not in (StepKind.CORRECTION, StepKind.NOT_ACCEPTED) \
             and case.accepted_on is None:
         case.accepted_on = day
-        fields.append("accepted_on")
         _tell(case, NoticeKind.ACCEPTED, f"您的申请已于{day:%Y年%m月%d日}受理。", clock)
     case.current_step, case.step_started_at = target, done
     if target.kind in ENDS:
         case.state, case.ended_at = ENDS[target.kind], done
-        fields.append("ended_at")
-        ending = f"办理结果：{target.name}。" + (f"理由：{text}。{REMEDIES}" if target.kind != StepKind.DELIVER else "")
+        ending = f"办理结果：{way.outcome or target.name}。" + (f"理由：{text}。{REMEDIES}" if target.kind != StepKind.DELIVER else "")
         _tell(case, NoticeKind.ENDED, ending, clock)
     elif target.clock_stops:
         ClockStop.objects.create(case=case, step=target, legal_ground=target.legal_ground, stopped_on=day)
@@ -284,13 +319,13 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
               "该期间不计入办理时限。", clock)
     else:
         case.state = CaseState.OPEN
-    _refresh_deadlines(case)
-    _save(case, *fields)
+    _refresh_deadlines(case, stop_closed=step.clock_stops)
+    _save(case)
     record_event(actor=actor, action="cases.case.step", obj=case, before=before,
                  after={"done": step.key, "outcome": way.outcome, "done_at": done, **_state(case)}, note=text,
-                 clock=clock)
-    _publish(case, "step", {"step": step.key, "step_name": step.name, "outcome": way.outcome, "at": done,
-                            "next": target.key}, now, clock)
+                 clock=clock, published=_published(case, "step", {
+                     "step": step.key, "step_name": step.name, "outcome": way.outcome, "at": done,
+                     "next": target.key}, now, clock))
     return case
 
 
@@ -314,14 +349,13 @@ def case_extend(*, case: Case, days: int, reason: str, approver: Any, clock: Clo
     before = _state(case)
     case.extension_days = days
     _refresh_deadlines(case)
-    _save(case, "extension_days")
+    _save(case)
     unit = "个工作日" if case.limit_unit == "working" else "日"
     until = case.due or case.statutory_due
     _tell(case, NoticeKind.EXTENDED, f"经本单位负责人批准，办理期限延长{days}{unit}"
           + (f"，至{until:%Y年%m月%d日}" if until else "") + f"。理由：{text}", clock)
     record_event(actor=approver, action="cases.case.extend", obj=case, before=before, after=_state(case),
-                 note=text, clock=clock)
-    _publish(case, "extend", {"days": days, "at": now}, now, clock)
+                 note=text, clock=clock, published=_published(case, "extend", {"days": days, "at": now}, now, clock))
     return case
 
 
@@ -355,13 +389,13 @@ def _close(case: Case, state: str, reason: str, action: str, actor: Any, clock: 
         raise Conflict(f"办件{case.get_state_display()}，不能再{'撤回' if state == CaseState.WITHDRAWN else '作废'}",
                        field="case")
     before = _state(case)
-    ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=_local_day(now))
+    closed = ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=_local_day(now))
     case.state, case.ended_at = state, now
-    _refresh_deadlines(case)
-    _save(case, "state", "ended_at")
+    _refresh_deadlines(case, stop_closed=bool(closed))
+    _save(case)
     _tell(case, NoticeKind.ENDED, f"办件{case.get_state_display()}。{reason}", clock)
-    record_event(actor=actor, action=action, obj=case, before=before, after=_state(case), note=reason, clock=clock)
-    _publish(case, state, {"at": now}, now, clock)
+    record_event(actor=actor, action=action, obj=case, before=before, after=_state(case), note=reason, clock=clock,
+                 published=_published(case, state, {"at": now}, now, clock))
     return case
 
 
@@ -428,15 +462,15 @@ def rating_submit(*, case: Case, level: str, comment: str = "", clock: Clock | N
     rating.save()
     _watch_rating(rating, case)
     record_event(actor=None, action="cases.rating.submit", obj=rating,
-                 after={"case": case.pk, "level": level, "follow_up_due": rating.follow_up_due}, clock=clock)
-    _publish(case, "rating", {"level": level, "at": now}, now, clock)
+                 after={"case": case.pk, "level": level, "follow_up_due": rating.follow_up_due}, clock=clock,
+                 published=_published(case, "rating", {"level": level, "at": now}, now, clock))
     return rating
 
 
 def _watch_rating(rating: Rating, case: Case) -> None:
     open_follow_up = rating.follow_up_due if rating.is_bad and rating.followed_up_at is None else None
-    watch(rating, "rating.follow_up", due=open_follow_up, unit_code=case.unit.code, calendar=case.calendar,
-          label=f"办件{case.receipt}差评整改回访")
+    watch(rating, {"rating.follow_up": (open_follow_up, f"办件{case.receipt}差评整改回访")}, unit_code=case.unit.code,
+          calendar=case.calendar)
 
 
 @transaction.atomic

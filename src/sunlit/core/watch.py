@@ -1,34 +1,52 @@
 """Deadlines e-supervision watches (core.models.Watch), kept by the services that own them.
 
-`watch(obj, kind, due=…)` after every action that can move a deadline: a new due date resets the level (a
-new step, a moved limit starts unwarned); the same due date keeps it; `due=None` stops watching (the case
-ended, its clock stopped). The sweep (supervision) never asks a domain what is due: it reads this table.
+`watch(obj, {kind: (due, label)}, …)` after every action that can move a deadline: a new due date resets
+the level (a new step, a moved limit starts unwarned); the same due date keeps it; `due=None` stops watching
+(the case ended, its clock stopped). The sweep (supervision) never asks a domain what is due: it reads this
+table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models import Case, F, Value, When
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.models import NATIONAL, Watch, WatchLevel
 
+_COLUMNS = ("kind", "target_type_id", "target_id", "unit_code", "calendar", "label", "due", "level", "changed_at")
 
-def watch(obj: models.Model, kind: str, *, due: dt.date | None, unit_code: str, label: str,
-          calendar: str = NATIONAL, clock: Clock | None = None) -> None:
-    """Keep the (obj, kind) watch at `due`, in one UPDATE (a moved date resets the level in the same
-    statement), or one INSERT when there was none to update."""
-    target_type = ContentType.objects.get_for_model(obj)
-    text = label[:200]
-    rows = Watch.objects.filter(target_type=target_type, target_id=obj.pk, kind=kind)
-    changed = rows.update(
-        level=Case(When(due=due, then=F("level")), default=Value(WatchLevel.NONE)) if due is not None
-        else Value(WatchLevel.NONE),
-        due=due, label=text, unit_code=unit_code, calendar=calendar, changed_at=clock_mod.now(clock))
-    if not changed and due is not None:
-        Watch.objects.create(target_type=target_type, target_id=obj.pk, kind=kind, unit_code=unit_code,
-                             calendar=calendar, label=text, due=due, changed_at=clock_mod.now(clock))
+
+def _upsert(connection: object, rows: int) -> str:
+    """One statement for the watches of an object: each row is inserted, or updated in place, its level kept
+    when the due date is the same and reset when it moved (or watching stopped)."""
+    q = connection.ops.quote_name  # type: ignore[attr-defined]
+    table = q(Watch._meta.db_table)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * rows)
+    return (f"INSERT INTO {table} ({', '.join(q(c) for c in _COLUMNS)}) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT ({q('target_type_id')}, {q('target_id')}, {q('kind')}) DO UPDATE SET "
+            f"{q('level')} = CASE WHEN excluded.{q('due')} IS NOT NULL AND {table}.{q('due')} = excluded.{q('due')} "
+            f"THEN {table}.{q('level')} ELSE '' END, "
+            + ", ".join(f"{q(c)} = excluded.{q(c)}" for c in ("due", "label", "unit_code", "calendar", "changed_at")))
+
+
+def watch(obj: models.Model, deadlines: Mapping[str, tuple[dt.date | None, str]], *, unit_code: str,
+          calendar: str = NATIONAL, clock: Clock | None = None, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Keep the watches of `obj`, one per kind: `deadlines` maps each kind to its due date (None: not
+    watched now) and the label cards will carry. One statement whatever the number of kinds."""
+    if not deadlines:
+        return
+    connection = connections[using]
+    target_type = ContentType.objects.db_manager(using).get_for_model(obj).pk
+    at = connection.ops.adapt_datetimefield_value(clock_mod.now(clock))
+    params: list[Any] = []
+    for kind, (due, label) in deadlines.items():
+        params += [kind, target_type, obj.pk, unit_code, calendar, label[:200],
+                   connection.ops.adapt_datefield_value(due), WatchLevel.NONE.value, at]
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert(connection, len(deadlines)), params)

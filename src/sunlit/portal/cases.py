@@ -14,6 +14,7 @@ from sunlit.cases import services
 from sunlit.cases.models import Case, RatingLevel
 from sunlit.cases.receipt import mask_id_number
 from sunlit.catalog import selectors
+from sunlit.core import clock
 from sunlit.core.errors import DomainError
 
 FIELDS = ("applicant_name", "applicant_id_number", "applicant_contact", "subject")
@@ -68,7 +69,7 @@ def progress(request: HttpRequest, receipt: str) -> HttpResponse:
         return redirect(f"/cases/?receipt={receipt[:60]}")
     found = case_selectors.applicant_progress(case)
     return render(request, "portal/case_progress.html", {
-        "case": case, "steps": found.steps, "notices": found.notices,
+        "past_due": case.past_due(clock.today()), "case": case, "steps": found.steps, "notices": found.notices,
         "id_number": mask_id_number(case.applicant_id_number), "rating": getattr(case, "rating", None),
         "ratable": case.state in services.RATABLE, "levels": RatingLevel.choices})
 

@@ -14,7 +14,12 @@ from django.db import models, transaction
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.models import Event
+from sunlit.core.prepared import PreparedInsert
+from sunlit.record.leaf import Leaf
 from sunlit.record.services import enqueue_event
+
+_FIELDS = ("at", "actor_id", "action", "object_type", "object_id", "before", "after", "note")
+_INSERT = PreparedInsert(Event, _FIELDS)  # compiled once: every service writes events
 
 
 def record_event(
@@ -25,18 +30,15 @@ def record_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
+    published: Leaf | None = None,
     clock: Clock | None = None,
 ) -> Event:
+    """Write the event and queue its sealed leaf; `published`: the leaf of a record the same action
+    publishes (record.services.record_leaf_for), queued right after it in the same statement."""
+    event = Event(at=clock_mod.now(clock), actor_id=getattr(actor, "pk", None) or None, action=action,
+                  object_type=obj._meta.label_lower, object_id=str(obj.pk), before=before, after=after, note=note)
     with transaction.atomic(savepoint=False):
-        event = Event.objects.create(
-            at=clock_mod.now(clock),
-            actor=actor if getattr(actor, "pk", None) else None,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            before=before,
-            after=after,
-            note=note,
-        )
-        enqueue_event(event, clock=clock)
+        event.pk = _INSERT.run(**{name: getattr(event, name) for name in _FIELDS})
+        event._state.adding = False
+        enqueue_event(event, published=published, clock=clock)
     return event

@@ -15,11 +15,14 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
+from sunlit.core.prepared import PreparedInsert
 from sunlit.core.tlog.note import NoteError, Signature
 from sunlit.record import leaf as leaf_mod
 from sunlit.record.leaf import Leaf
 from sunlit.record.models import Checkpoint, LeafQueue
 from sunlit.record.sequencer import bulk_insert, wake
+
+_QUEUE_INSERT = PreparedInsert(LeafQueue, ("kind", "ref", "data", "document", "document_public", "created_at"))
 
 
 def enqueue(leaves: Iterable[Leaf], *, clock: Clock | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -30,11 +33,9 @@ def enqueue(leaves: Iterable[Leaf], *, clock: Clock | None = None, using: str = 
     at = clock_mod.now(clock)
     with transaction.atomic(using=using, savepoint=False):
         if len(leaves) < 100:
-            LeafQueue.objects.using(using).bulk_create([
-                LeafQueue(kind=lf.kind, ref=lf.ref, data=lf.data, document=lf.document,
-                          document_public=lf.document is not None and lf.public, created_at=at)
-                for lf in leaves
-            ])
+            _QUEUE_INSERT.run_many([{"kind": lf.kind, "ref": lf.ref, "data": lf.data, "document": lf.document,
+                                     "document_public": lf.document is not None and lf.public, "created_at": at}
+                                    for lf in leaves], using=using)
         else:  # many at once (imports, benchmarks): straight into the table
             conn = connections[using]
             created = conn.ops.adapt_datetimefield_value(at)
@@ -47,10 +48,11 @@ def enqueue(leaves: Iterable[Leaf], *, clock: Clock | None = None, using: str = 
     return len(leaves)
 
 
-def enqueue_event(event: Any, *, clock: Clock | None = None) -> Leaf:
-    """Queue the (sealed) leaf of a just-created :class:`~sunlit.core.models.Event`."""
+def enqueue_event(event: Any, *, published: Leaf | None = None, clock: Clock | None = None) -> Leaf:
+    """Queue the (sealed) leaf of a just-created :class:`~sunlit.core.models.Event`, and after it the leaf of
+    the record the same action published, if any (`record_leaf_for`), in one statement."""
     lf = leaf_mod.event_leaf(event)
-    enqueue([lf], clock=clock)
+    enqueue([lf] if published is None else [lf, published], clock=clock)
     return lf
 
 
@@ -65,11 +67,19 @@ def publish_record(
     only what that path shows. The log adds the record's kind, id and publication time (`at`, the
     clock's now by default). A record that is not public enters sealed (docs/tlog.md, Leaf form).
     """
-    kind = obj._meta.label_lower
-    head = {"id": obj.pk, "at": at or clock_mod.now(clock), **header}
-    lf = leaf_mod.record_leaf(kind, obj.pk, head, content, public=public)
+    lf = record_leaf_for(obj=obj, header=header, content=content, public=public, at=at, clock=clock)
     enqueue([lf], clock=clock)
     return lf
+
+
+def record_leaf_for(
+    *, obj: models.Model, header: dict[str, Any], content: dict[str, Any], public: bool,
+    at: dt.datetime | None = None, clock: Clock | None = None,
+) -> Leaf:
+    """The leaf `publish_record` queues, built but not queued: for an action that records an event and
+    publishes a record at once, which queues both with the event (`record_event(published=…)`)."""
+    head = {"id": obj.pk, "at": at or clock_mod.now(clock), **header}
+    return leaf_mod.record_leaf(obj._meta.label_lower, obj.pk, head, content, public=public)
 
 
 def add_cosignatures(checkpoint: Checkpoint, lines: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> Checkpoint:

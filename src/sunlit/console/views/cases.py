@@ -221,11 +221,12 @@ def case_action(request: HttpRequest, receipt: str, action: str) -> HttpResponse
         errors = {"form": f"您不在{found.case.unit.name}任职，不能代申请人撤回其办件"}
         return _detail(request, found, errors={action: errors}, values={action: values}, status=400)
     try:
-        chosen.act(found.case, values, request.user)
+        case = chosen.act(found.case, values, request.user)
     except DomainError as exc:
         field = exc.field if exc.field in chosen.fields else "form"
         return _detail(request, found, errors={action: {field: exc.message}}, values={action: values}, status=400)
-    messages.success(request, chosen.done)
+    ended = action == "step" and not case.is_open
+    messages.success(request, f"已办理，办件{case.get_state_display()}" if ended else chosen.done)
     return redirect("console:case", receipt=found.case.receipt)
 
 

@@ -1,0 +1,200 @@
+"""Statements compiled once, for the few writes a clerk's click repeats thousands of times a day.
+
+Django compiles a queryset to SQL on every call, and for a short statement that costs several times what
+the database takes to run it: a case's step (lock, check, append, recompute, tell, record) spent nine
+tenths of its time compiling. These helpers keep the ORM's meaning and pay the compilation once per
+database connection:
+
+- `PreparedQuery` is built from an ordinary queryset, made with sentinel values standing for its
+  parameters (ids and dates); each call puts the real values where the sentinels were, adapted as the ORM
+  adapts them, and turns the rows into model instances (select_related included) or tuples with the ORM's
+  own converters. What the queryset means (a public query path's filter, `select_for_update`) is what runs.
+- `PreparedInsert` and `PreparedUpdate` write one row of a model from its fields' own database preparation
+  (`get_db_prep_save`), so JSON, dates and times are stored exactly as `save()` stores them.
+
+Statements go through the connection's cursor wrapper: they are counted and logged like any query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.query import QuerySet, get_related_populators  # type: ignore[attr-defined]
+from django.db.transaction import TransactionManagementError
+
+_INT_SENTINEL = -7_310_000_000
+_DATE_SENTINEL = dt.date(1001, 1, 1)
+
+
+class _Compiled:
+    """One queryset's SQL on one connection, where each parameter comes from, and how rows are read."""
+
+    def __init__(self, queryset: QuerySet[Any, Any], sentinels: dict[str, Any], using: str) -> None:
+        connection = connections[using]
+        compiler = queryset.query.get_compiler(using=using)
+        self.sql, params = compiler.as_sql()
+        self.for_update = queryset.query.select_for_update
+        adapted = {name: self._adapt(connection, value) for name, value in sentinels.items()}
+        self.slots: list[str | None] = []
+        self.fixed: list[Any] = list(params)
+        for param in params:
+            self.slots.append(next((name for name, value in adapted.items() if param == value), None))
+        missing = set(sentinels) - set(self.slots)
+        if missing:
+            raise ValueError(f"prepared query does not use its parameters {sorted(missing)}")
+        self.compiler = compiler
+        fields = [s[0] for s in compiler.select[0:compiler.col_count]]
+        self.converters = compiler.get_converters(fields)
+        self.klass_info = compiler.klass_info
+        self.annotations = dict(compiler.annotation_col_map or {})
+
+    @staticmethod
+    def _adapt(connection: Any, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return connection.ops.adapt_datefield_value(value)
+        return value
+
+    def params(self, connection: Any, values: dict[str, Any]) -> list[Any]:
+        return [self.fixed[i] if name is None else self._adapt(connection, values[name])
+                for i, name in enumerate(self.slots)]
+
+    def rows(self, using: str, values: dict[str, Any]) -> list[Any]:
+        connection = connections[using]
+        if self.for_update and connection.features.has_select_for_update and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params(connection, values))
+            rows = cursor.fetchall()
+        if self.converters:
+            return list(self.compiler.apply_converters(rows, self.converters))
+        return rows
+
+
+class PreparedQuery:
+    """A queryset compiled once per database alias. `build(**sentinels)` makes the queryset; `sentinels`
+    name the parameters with values of their kind (`PreparedQuery.ID`, `PreparedQuery.DATE`), which must
+    appear nowhere else in the query."""
+
+    ID = _INT_SENTINEL
+    DATE = _DATE_SENTINEL
+
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], **sentinels: Any) -> None:
+        used = list(sentinels.values())
+        if len(set(used)) != len(used):
+            raise ValueError("each parameter needs its own sentinel value")
+        self.build, self.sentinels = build, sentinels
+        self._local = threading.local()  # a compiler is bound to its thread's connection
+
+    @staticmethod
+    def ids(n: int) -> list[int]:
+        """`n` distinct id sentinels."""
+        return [_INT_SENTINEL - i for i in range(n)]
+
+    def _get(self, using: str) -> _Compiled:
+        cache: dict[str, _Compiled] = self._local.__dict__.setdefault("compiled", {})
+        compiled = cache.get(using)
+        if compiled is None:
+            compiled = cache[using] = _Compiled(self.build(**self.sentinels), self.sentinels, using)
+        return compiled
+
+    def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
+        """The rows, converted as `values_list` converts them (for a queryset built with `values_list`)."""
+        return [tuple(row) for row in self._get(using).rows(using, values)]
+
+    def objects(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Iterator[Any]:
+        """Model instances, with the relations the queryset selects, as iterating the queryset gives them."""
+        compiled = self._get(using)
+        rows = compiled.rows(using, values)
+        info, select = compiled.klass_info, compiled.compiler.select
+        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        names = [f[0].target.attname for f in select[start:end]]
+        populators = get_related_populators(info, select, using)
+        model_cls = info["model"]
+        for row in rows:
+            obj = model_cls.from_db(using, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in compiled.annotations.items():
+                setattr(obj, name, row[position])
+            yield obj
+
+    def first(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> Any:
+        return next(self.objects(using=using, **values), None)
+
+
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[Any]:
+    return [model._meta.get_field(name) for name in names]
+
+
+class PreparedInsert:
+    """INSERT of rows of `model` setting `names` (fields or their attnames: `case_id` for a foreign key);
+    `run(**values)` returns the new primary key, `run_many(rows)` writes several rows in one statement."""
+
+    def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
+        self.model, self.fields = model, _fields(model, names)
+        self._sql: dict[tuple[str, int], str] = {}
+
+    def _statement(self, connection: Any, rows: int) -> str:
+        sql = self._sql.get((connection.vendor, rows))
+        if sql is None:
+            q = connection.ops.quote_name
+            columns = ", ".join(q(f.column) for f in self.fields)
+            marks = ", ".join(["(" + ", ".join(["%s"] * len(self.fields)) + ")"] * rows)
+            sql = (f"INSERT INTO {q(self.model._meta.db_table)} ({columns}) VALUES {marks} "  # noqa: S608
+                   f"RETURNING {q(self.model._meta.pk.column)}")  # type: ignore[union-attr]
+            self._sql[(connection.vendor, rows)] = sql
+        return sql
+
+    def _params(self, connection: Any, values: dict[str, Any]) -> list[Any]:
+        return [f.get_db_prep_save(values[f.attname if f.attname in values else f.name], connection)
+                for f in self.fields]
+
+    def run(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> int:
+        return self.run_many([values], using=using)[0]
+
+    def run_many(self, rows: Sequence[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS) -> list[int]:
+        """The new primary keys, in the order of `rows` (a handful: one statement carries them all)."""
+        if not rows:
+            return []
+        connection = connections[using]
+        params = [p for values in rows for p in self._params(connection, values)]
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(connection, len(rows)), params)
+            return sorted(int(row[0]) for row in cursor.fetchall())
+
+
+class PreparedUpdate:
+    """UPDATE of one row of `model` by primary key, setting `names`; with `expect`, only when that field
+    still holds the given value (compare-and-swap). `run(pk, **values)` returns the rows changed."""
+
+    def __init__(self, model: type[models.Model], names: Sequence[str], *, expect: str | None = None) -> None:
+        self.model, self.fields = model, _fields(model, names)
+        self.expect = _fields(model, [expect])[0] if expect else None
+        self._sql: dict[str, str] = {}
+
+    def _statement(self, connection: Any) -> str:
+        sql = self._sql.get(connection.vendor)
+        if sql is None:
+            q = connection.ops.quote_name
+            sets = ", ".join(f"{q(f.column)} = %s" for f in self.fields)
+            where = f"{q(self.model._meta.pk.column)} = %s"  # type: ignore[union-attr]
+            if self.expect is not None:
+                where += f" AND {q(self.expect.column)} = %s"
+            sql = f"UPDATE {q(self.model._meta.db_table)} SET {sets} WHERE {where}"  # noqa: S608
+            self._sql[connection.vendor] = sql
+        return sql
+
+    def run(self, pk: Any, *, expected: Any = None, using: str = DEFAULT_DB_ALIAS, **values: Any) -> int:
+        connection = connections[using]
+        params = [f.get_db_prep_save(values[f.attname if f.attname in values else f.name], connection)
+                  for f in self.fields]
+        params.append(pk)
+        if self.expect is not None:
+            params.append(self.expect.get_db_prep_save(expected, connection))
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(connection), params)
+            return int(cursor.rowcount)
