@@ -134,6 +134,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sunlit.core.middleware.RequestSizeLimit",  # before anything reads a body (the CSRF check reads the form)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -205,6 +206,22 @@ STATIC_ROOT = DATA_DIR / "static" if DATA_DIR else None
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media" if DATA_DIR else None
+# 申请材料 (cases.storage): in the data folder, apart from MEDIA_ROOT, and served only through the console's
+# download, which checks who asks.
+SUNLIT_MATERIALS_DIR = DATA_DIR / "materials" if DATA_DIR else None
+
+# Uploads. A file larger than FILE_UPLOAD_MAX_MEMORY_SIZE streams to a temporary file (mode 0600) instead of
+# memory, so fifty megabytes of materials never sit in a worker's memory; DATA_UPLOAD_MAX_MEMORY_SIZE bounds
+# the other fields of a form. The materials' own limits (cases.materials: 10 MB a file, 50 MB and 20 files
+# a case) refuse by name beside the field. A request far beyond them is refused whole: above
+# SUNLIT_MAX_REQUEST_BYTES before its body is read (core.middleware), with more files than
+# DATA_UPLOAD_MAX_NUMBER_FILES by Django (400).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
+SUNLIT_MAX_REQUEST_BYTES = 60 * 1024 * 1024
 
 LOGIN_URL = "/console/login/"
 LOGIN_REDIRECT_URL = "/console/"

@@ -1,8 +1,8 @@
 """办件: an application for a public power item walking the approved flow version it started on.
 
 A case stores where it stands (its current step, when that step began, its indexed deadlines) and keeps
-every step it took (CaseStep), every period its clock stood still (ClockStop) and everything the applicant
-was told (CaseNotice). Nothing is edited in place: each action of cases.services appends, and recomputes
+every step it took (CaseStep), every period its clock stood still (ClockStop), everything the applicant
+was told (CaseNotice) and the materials they handed in (CaseMaterial). Nothing is edited in place: each action of cases.services appends, and recomputes
 the deadlines from those rows with the official calendar (cases.deadlines), in one transaction with its
 event.
 """
@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from sunlit.cases.materials import KINDS, Kind
+from sunlit.cases.storage import materials_storage
 from sunlit.catalog.models import Category, PowerItem
 from sunlit.core import clock
 from sunlit.core.timelimits import LimitUnit
@@ -154,6 +156,32 @@ class ClockStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}·{self.stopped_on}–{self.restarted_on or ''}"
+
+
+class CaseMaterial(models.Model):
+    """申请材料: one file the applicant handed in with the application, as cases.materials accepted it. The
+    name is what they called it (cleaned), shown and downloaded by, never a path; the file lies under a
+    random name in the data folder (cases.storage)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")
+    name = models.CharField("文件名", max_length=120)
+    kind = models.CharField("文件类型", max_length=8, choices=[(k.key, k.label) for k in KINDS.values()])
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    file = models.FileField("文件", storage=materials_storage, max_length=200)
+    uploaded_at = models.DateTimeField("上传时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请材料"
+        ordering = ["case", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "sha256"], name="case_material_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}·{self.name}"
+
+    @property
+    def type(self) -> Kind:
+        return KINDS[self.kind]
 
 
 class NoticeKind(models.TextChoices):

@@ -18,6 +18,7 @@ from sunlit.cases.models import (
     DECIDED_STATES,
     OPEN_STATES,
     Case,
+    CaseMaterial,
     CaseNotice,
     CaseState,
     CaseStep,
@@ -68,17 +69,19 @@ def _failed(number: str, address: str | None, clock: Clock | None) -> None:
 
 @dataclass(frozen=True)
 class Progress:
-    """What the applicant reads: the steps taken (without who did them), what they were told, and what
-    stands now."""
+    """What the applicant reads: the steps taken (without who did them), what they were told, what stands
+    now, and the names of the materials they handed in (the files themselves only staff open)."""
 
     case: Case
     steps: list[CaseStep]
     notices: list[CaseNotice]
+    materials: list[str]
 
 
 def applicant_progress(case: Case) -> Progress:
     steps = list(CaseStep.objects.filter(case=case).select_related("step").order_by("id"))
-    return Progress(case, steps, list(CaseNotice.objects.filter(case=case).order_by("id")))
+    names = list(CaseMaterial.objects.filter(case=case).order_by("id").values_list("name", flat=True))
+    return Progress(case, steps, list(CaseNotice.objects.filter(case=case).order_by("id")), names)
 
 
 # ------------------------------------------------------------------------------------------- staff
@@ -163,26 +166,39 @@ def staff_cases(*, viewer: Any, day: dt.date, state: str | None = None, mine: bo
 
 @dataclass(frozen=True)
 class CaseFile:
-    """A case as its handlers read it: every step with who did it, every clock stop, every notice."""
+    """A case as its handlers read it: every step with who did it, every clock stop, every notice, and the
+    materials handed in."""
 
     case: Case
     steps: list[CaseStep]
     stops: list[ClockStop]
     notices: list[CaseNotice]
+    materials: list[CaseMaterial]
+
+
+def _staff_reached(viewer: Any, day: dt.date) -> QuerySet[Case]:
+    if not getattr(viewer, "is_authenticated", False):
+        return Case.objects.none()
+    return Case.objects.filter(_staff_scope(viewer, day))
 
 
 def staff_case(*, viewer: Any, day: dt.date, number: str) -> CaseFile | None:
     """One case, in full, for staff who reach it (as `staff_cases`); None for anyone else."""
-    if not getattr(viewer, "is_authenticated", False):
-        return None
-    case = (Case.objects.filter(_staff_scope(viewer, day), receipt=number.strip()[:60])
+    case = (_staff_reached(viewer, day).filter(receipt=number.strip()[:60])
             .select_related("item__published_version", "unit", "flow_version", "current_step__post__unit",
                             "entered_by").first())
     if case is None:
         return None
     steps = list(CaseStep.objects.filter(case=case).select_related("step", "official", "done_by").order_by("id"))
     stops = list(ClockStop.objects.filter(case=case).select_related("step").order_by("id"))
-    return CaseFile(case, steps, stops, list(CaseNotice.objects.filter(case=case).order_by("id")))
+    return CaseFile(case, steps, stops, list(CaseNotice.objects.filter(case=case).order_by("id")),
+                    list(CaseMaterial.objects.filter(case=case).order_by("id")))
+
+
+def staff_case_material(*, viewer: Any, day: dt.date, number: str, material_id: int) -> CaseMaterial | None:
+    """One material of a case, for the staff who reach the case (as `staff_case`); None for anyone else."""
+    return CaseMaterial.objects.filter(pk=material_id, case__in=_staff_reached(viewer, day).filter(
+        receipt=number.strip()[:60])).first()
 
 
 def counter_items(*, viewer: Any, day: dt.date) -> QuerySet[PowerItem]:

@@ -9,17 +9,22 @@ the applicant's name, ID number, contact or materials.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from sunlit.cases import deadlines, receipt
+from sunlit.cases import materials as material_rules
 from sunlit.cases.models import (
     APPLIED_FOR,
     OPEN_STATES,
     Case,
+    CaseMaterial,
     CaseNotice,
     CaseState,
     CaseStep,
@@ -30,6 +35,7 @@ from sunlit.cases.models import (
     RatingLevel,
 )
 from sunlit.cases.selectors import held
+from sunlit.cases.storage import materials_storage
 from sunlit.catalog.models import PowerItem
 from sunlit.catalog.permissions import require_review
 from sunlit.catalog.selectors import public_power
@@ -180,13 +186,50 @@ def _new_receipt(unit: Unit, day: dt.date) -> str:
     return receipt.receipt_number(unit.code, f"{day:%Y%m%d}", taken + 1)
 
 
-@transaction.atomic
 def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, applicant_contact: str,
                 subject: str = "", channel: str = Channel.PORTAL, received_at: dt.datetime | None = None,
-                entered_by: Any = None, clock: Clock | None = None) -> tuple[Case, str]:
+                entered_by: Any = None, materials: Sequence[Any] = (),
+                clock: Clock | None = None) -> tuple[Case, str]:
     """An application for a public item: on the portal (received now), or entered at the counter by staff
     with the time it was really received. It walks the item's published flow, kept for its life. Returns
-    the case and its query password (shown once; only its hash is kept)."""
+    the case and its query password (shown once; only its hash is kept).
+
+    `materials` (申请材料): uploaded files, each Django's UploadedFile or (name, binary file). All are
+    checked (cases.materials) before anything is written; they are then stored in the same transaction,
+    and if it fails the files written are removed again, so a refusal leaves no case and no file. (Django
+    has no hook for the rollback of an enclosing transaction: the pages call this outside any.)"""
+    written: list[str] = []
+    try:
+        return _submit(item_id=item_id, applicant_name=applicant_name, applicant_id_number=applicant_id_number,
+                       applicant_contact=applicant_contact, subject=subject, channel=channel,
+                       received_at=received_at, entered_by=entered_by, materials=materials, written=written,
+                       clock=clock)
+    except BaseException:
+        storage = materials_storage()
+        for name in written:
+            storage.delete(name)
+        raise
+
+
+def _store_materials(case: Case, checked: list[material_rules.Checked], written: list[str],
+                     now: dt.datetime) -> list[CaseMaterial]:
+    """Write each checked file under a random name (never the applicant's) and record it; `written` keeps
+    every name on disk, for the caller to remove should the transaction fail."""
+    storage = materials_storage()
+    stored = []
+    for found in checked:
+        content = found.file if isinstance(found.file, File) else File(found.file)
+        name = storage.save(f"{now:%Y/%m}/{secrets.token_hex(16)}{found.kind.extensions[0]}", content)
+        written.append(name)
+        stored.append(CaseMaterial.objects.create(case=case, name=found.name, kind=found.kind.key, size=found.size,
+                                                  sha256=found.sha256, file=name, uploaded_at=now))
+    return stored
+
+
+@transaction.atomic
+def _submit(*, item_id: int, applicant_name: str, applicant_id_number: str, applicant_contact: str,
+            subject: str, channel: str, received_at: dt.datetime | None, entered_by: Any,
+            materials: Sequence[Any], written: list[str], clock: Clock | None) -> tuple[Case, str]:
     now = clock_mod.now(clock)
     item = public_power(item_id)
     if item is None or item.published_version is None:
@@ -214,6 +257,7 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
     received = received_at or now
     if received > now:
         raise DomainError("收件时间不能晚于现在", field="received_at")
+    checked = material_rules.check(materials)
     start = next((s for s in flow.steps if s.kind == StepKind.APPLY), None)
     after_start = [t for t in flow.transitions if start is not None and t.source_id == start.pk]
     if start is None or len(after_start) != 1:
@@ -241,12 +285,16 @@ def case_submit(*, item_id: int, applicant_name: str, applicant_id_number: str, 
     _watch(case)
     CaseStep.objects.create(case=case, step=start, started_at=received, done_at=received, entered_at=now,
                             done_by=entered_by if channel == Channel.COUNTER else None, outcome="提交申请")
+    stored = _store_materials(case, checked, written, now)
     _tell(case, NoticeKind.RECEIVED, f"已收到您的申请（受理编号 {case.receipt}），"
-          f"{'请凭受理编号和查询密码查询办理进度' if channel == Channel.PORTAL else '已由窗口录入'}。", clock)
+          + (f"申请材料{len(stored)}份，" if stored else "")
+          + f"{'请凭受理编号和查询密码查询办理进度' if channel == Channel.PORTAL else '已由窗口录入'}。", clock)
+    # The event (sealed in the log) may say how many files came and which, by digest; never their names.
+    files = {"materials": {"count": len(stored), "sha256": [m.sha256 for m in stored]}} if stored else {}
     record_event(actor=entered_by, action="cases.case.submit", obj=case,
-                 after={"item": item.pk, "receipt": case.receipt, "channel": channel, **_state(case)}, clock=clock,
-                 published=_published(case, "submit", {"step": start.key, "outcome": "提交申请", "at": received},
-                                      now, clock))
+                 after={"item": item.pk, "receipt": case.receipt, "channel": channel, **_state(case), **files},
+                 clock=clock, published=_published(case, "submit", {"step": start.key, "outcome": "提交申请",
+                                                                    "at": received}, now, clock))
     return case, password
 
 

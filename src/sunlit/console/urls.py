@@ -31,5 +31,6 @@ urlpatterns = [
     path("cases/new/", cases.case_new, name="case_new"),
     path("cases/<str:receipt>/", cases.case_detail, name="case"),
     path("cases/<str:receipt>/slip/", cases.case_slip, name="case_slip"),
+    path("cases/<str:receipt>/materials/<int:material_id>/", cases.case_material, name="case_material"),
     path("cases/<str:receipt>/<str:action>/", cases.case_action, name="case_action"),
 ]

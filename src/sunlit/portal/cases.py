@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sunlit.cases import materials as material_rules
 from sunlit.cases import selectors as case_selectors
 from sunlit.cases import services
 from sunlit.cases.models import Case, RatingLevel
@@ -33,15 +34,17 @@ def apply(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             case, password = services.case_submit(
                 item_id=item.pk, applicant_name=values["applicant_name"], subject=values["subject"],
-                applicant_id_number=values["applicant_id_number"], applicant_contact=values["applicant_contact"])
+                applicant_id_number=values["applicant_id_number"], applicant_contact=values["applicant_contact"],
+                materials=request.FILES.getlist("materials"))
         except DomainError as exc:
             errors[exc.field or "form"] = exc.message
         else:
             _grant(request, case)
             return render(request, "portal/case_received.html", {"case": case, "password": password, "item": item})
-    return render(request, "portal/case_apply.html", {"item": item, "v": item.published_version,
-                                                       "values": values, "errors": errors},
-                  status=400 if errors else 200)
+    return render(request, "portal/case_apply.html", {
+        "item": item, "v": item.published_version, "values": values, "errors": errors,
+        "accept": material_rules.ACCEPT, "materials_hint": material_rules.hint(),
+        "files_dropped": bool(errors) and bool(request.FILES)}, status=400 if errors else 200)
 
 
 @never_cache
@@ -70,6 +73,7 @@ def progress(request: HttpRequest, receipt: str) -> HttpResponse:
     found = case_selectors.applicant_progress(case)
     return render(request, "portal/case_progress.html", {
         "past_due": case.past_due(clock.today()), "case": case, "steps": found.steps, "notices": found.notices,
+        "materials": found.materials,
         "id_number": mask_id_number(case.applicant_id_number), "rating": getattr(case, "rating", None),
         "ratable": case.state in services.RATABLE, "levels": RatingLevel.choices})
 

@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sunlit.cases import materials as material_rules
 from sunlit.cases import selectors, services
 from sunlit.cases.models import Case, CaseState, CaseStep, Channel, RatingLevel
 from sunlit.cases.receipt import mask_id_number
@@ -148,6 +149,7 @@ def _detail(request: HttpRequest, found: CaseFile, *, errors: dict[str, dict[str
                     for message in found_errors.values()), "")
     return render(request, "console/case.html", {
         "case": case, "steps": _step_rows(found.steps), "stops": found.stops, "notices": found.notices,
+        "materials": found.materials,
         "entered_late": timezone.localdate(case.entered_at) > timezone.localdate(case.received_at),
         "step_late": _lateness(case.step_due, today, case.state == CaseState.OPEN),
         "due_late": _lateness(case.due, today, case.state == CaseState.OPEN),
@@ -159,6 +161,25 @@ def _detail(request: HttpRequest, found: CaseFile, *, errors: dict[str, dict[str
 @login_required
 def case_detail(request: HttpRequest, receipt: str) -> HttpResponse:
     return _detail(request, _found(request, receipt))
+
+
+@login_required
+def case_material(request: HttpRequest, receipt: str, material_id: int) -> FileResponse:
+    """申请材料, downloaded by the staff who may see its case: always as an attachment, as the type its content
+    was recognised as, never sniffed by the browser, never cached."""
+    material = selectors.staff_case_material(viewer=request.user, day=clock.today(), number=receipt,
+                                             material_id=material_id)
+    if material is None:
+        raise Http404("材料不存在或您无权查看")
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("材料文件已不在存储中") from None
+    response = FileResponse(handle, as_attachment=True, filename=material.name,
+                            content_type=material.type.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _local_input(moment: dt.datetime) -> str:
@@ -239,6 +260,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     items = list(selectors.counter_items(viewer=request.user, day=clock.today()))
     values = {name: request.POST.get(name, "")[:300] for name in (*APPLICANT_FIELDS, "item", "received_at")}
     errors: dict[str, str] = {}
+    fields = (*values, "materials")
     if request.method == "POST":
         try:
             item = values["item"].strip()
@@ -248,9 +270,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
             case, password = services.case_submit(
                 item_id=int(item), applicant_name=values["applicant_name"], subject=values["subject"],
                 applicant_id_number=values["applicant_id_number"], applicant_contact=values["applicant_contact"],
-                channel=Channel.COUNTER, received_at=received, entered_by=request.user)
+                channel=Channel.COUNTER, received_at=received, entered_by=request.user,
+                materials=request.FILES.getlist("materials"))
         except DomainError as exc:
-            errors[exc.field if exc.field in values else "form"] = exc.message
+            errors[exc.field if exc.field in fields else "form"] = exc.message
         else:
             # Redirect, so that reloading the slip never enters the application twice; the password rides in
             # the session for that one request and is gone once shown.
@@ -260,8 +283,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
         values["received_at"] = _local_input(clock.now())
         values["item"] = request.GET.get("item", "")[:20]
     return render(request, "console/case_entry.html", {
-        "items": items, "values": values, "errors": errors, "now": _local_input(clock.now())},
-        status=400 if errors else 200)
+        "items": items, "values": values, "errors": errors, "now": _local_input(clock.now()),
+        "accept": material_rules.ACCEPT, "materials_hint": material_rules.hint(),
+        "files_dropped": bool(errors) and bool(request.FILES)}, status=400 if errors else 200)
 
 
 @login_required
