@@ -10,6 +10,7 @@ import pytest
 
 from sunlit.core.calendar import forget_calendars
 from sunlit.core.clock import FixedClock, using_clock
+from sunlit.flows.selectors import forget_ways
 from sunlit.org.models import Role, Unit, UnitKind
 from tests import factories
 
@@ -90,5 +91,7 @@ def reviewer(county: dict[str, Unit]):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def fresh_calendars() -> None:
-    """Calendars are cached for a moment per process (core.calendar); a test starts from the tables."""
+    """Calendars (core.calendar) and flow versions' ways (flows.selectors) are cached per process, and tests reuse
+    ids across rolled-back databases: a test starts from the tables."""
     forget_calendars()
+    forget_ways()

@@ -36,6 +36,7 @@ from sunlit.core.models import AuditEntry, AuditKind
 from sunlit.core.prepared import PreparedQuery
 from sunlit.core.visibility import public_queryset
 from sunlit.flows.models import FlowVersion, Transition
+from sunlit.flows.selectors import ways_on
 from sunlit.org.models import Appointment, Official
 from sunlit.org.permissions import units_for
 from sunlit.org.selectors import posts_held, serving
@@ -268,8 +269,7 @@ def case_actions(*, case: Case, viewer: Any, day: dt.date) -> CaseActions:
         return CaseActions(False, [], False, False)
     holds = held(viewer, day)
     step = holds.may_do(case)
-    outcomes = list(Transition.objects.filter(version=case.flow_version_id, source=case.current_step)
-                    .select_related("target").order_by("position")) if step else []
+    outcomes = list(ways_on(case.flow_version_id, case.current_step_id)) if step else []
     return CaseActions(step and bool(outcomes), outcomes,
                        case.unit_id in holds.heads and case.accepted_on is not None and not case.extension_days,
                        case.unit_id in holds.units)

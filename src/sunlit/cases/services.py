@@ -47,7 +47,7 @@ from sunlit.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
 from sunlit.core.visibility import public_queryset
 from sunlit.core.watch import watch
 from sunlit.flows.models import Transition
-from sunlit.flows.selectors import public_flow
+from sunlit.flows.selectors import public_flow, ways_on
 from sunlit.flows.validate import StepKind
 from sunlit.org.models import Post, Unit
 from sunlit.org.selectors import unit_calendar
@@ -84,9 +84,6 @@ _LOCKED = PreparedQuery(
     .annotate(item_public=Exists(public_queryset(PowerItem).filter(pk=OuterRef("item_id"))),
               stopped_before=Exists(ClockStop.objects.filter(case=OuterRef("pk"), restarted_on__isnull=False)))
     .filter(pk=case_id), case_id=PreparedQuery.ID)
-_WAYS = PreparedQuery(lambda version_id, step_id: Transition.objects.filter(version_id=version_id, source_id=step_id)
-                      .select_related("target").order_by("position"),
-                      **dict(zip(("version_id", "step_id"), PreparedQuery.ids(2), strict=True)))
 _STOPS = PreparedQuery(lambda case_id: ClockStop.objects.filter(case_id=case_id, restarted_on__isnull=False)
                        .values_list("stopped_on", "restarted_on").order_by("pk"), case_id=PreparedQuery.ID)
 _STEP_INSERT = PreparedInsert(CaseStep, ("case_id", "step_id", "started_at", "due", "done_at", "entered_at",
@@ -301,7 +298,7 @@ def _submit(*, item_id: int, applicant_name: str, applicant_id_number: str, appl
 # ------------------------------------------------------------------------------------------- steps
 
 def _choose(case: Case, outcome: str) -> Transition:
-    ways = list(_WAYS.objects(version_id=case.flow_version_id, step_id=case.current_step_id))
+    ways = ways_on(case.flow_version_id, case.current_step_id)
     if not ways:
         raise Conflict("当前环节已是终点，办件已办结", field="outcome")
     if len(ways) == 1 and not outcome:

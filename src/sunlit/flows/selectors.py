@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -180,3 +181,23 @@ def staff_flow(version: FlowVersion) -> PublicFlow:
     steps = list(loaded.steps.all())
     return PublicFlow(loaded, "category" if loaded.flow.is_template else "item", steps,
                       list(loaded.transitions.all()), {s.post_id for s in steps if s.post_id is not None})
+
+
+@functools.lru_cache(maxsize=4096)
+def _version_ways(version_id: int) -> dict[int, tuple[Transition, ...]]:
+    ways: dict[int, list[Transition]] = {}
+    for way in Transition.objects.filter(version_id=version_id).select_related("target").order_by("position"):
+        ways.setdefault(way.source_id, []).append(way)
+    return {source: tuple(found) for source, found in ways.items()}
+
+
+def ways_on(version_id: int, step_id: int | None) -> tuple[Transition, ...]:
+    """The ways on from a step of a flow version cases run on, in order, with their targets. Such a version
+    never changes (a change is a new version), so each is read once per process; for a draft being edited,
+    read the table."""
+    return _version_ways(version_id).get(step_id or 0, ())
+
+
+def forget_ways() -> None:
+    """Tests reuse ids across rolled-back databases: start from the tables."""
+    _version_ways.cache_clear()
