@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -130,6 +131,7 @@ INSTALLED_APPS = [
     "sunlit.portal",
     "sunlit.console",
     "sunlit.demo",
+    "huey.contrib.djhuey",  # the task runner: `sunlit run_huey` (settings.HUEY)
 ]
 
 MIDDLEWARE = [
@@ -187,6 +189,32 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(_env_seconds("SUNLIT_CONN_MAX_AGE", 60))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _tasks(url: str | None) -> dict[str, Any]:
+    """The task runner (Huey: background tasks and the once-a-minute e-supervision sweep), from
+    SUNLIT_TASKS_URL: `redis://host:port/db` or `postgres://…` in production with several workers, `memory://`
+    (tasks run at once, in the caller: tests), else a SQLite file in the data folder, the embedded default."""
+    common: dict[str, Any] = {"name": "sunlit", "immediate": False, "utc": True,
+                              "consumer": {"workers": 2, "worker_type": "thread"}}
+    if not url and DATA_DIR is None:  # an install with no data folder (`sunlit verify`): nothing to queue into
+        return {**common, "huey_class": "huey.MemoryHuey", "immediate": True}
+    if not url:
+        return {**common, "huey_class": "sunlit.core.tasks.LazySqliteHuey",
+                "filename": str(_data_file("tasks.sqlite3"))}
+    scheme = url.split("://", 1)[0].lower()
+    if scheme in {"redis", "rediss"}:
+        return {**common, "huey_class": "huey.RedisHuey", "url": url}
+    if scheme in {"postgres", "postgresql"}:
+        return {**common, "huey_class": "huey.PostgresHuey", "dsn": url}
+    if scheme == "memory":
+        return {**common, "huey_class": "huey.MemoryHuey", "immediate": True}
+    if scheme == "sqlite":
+        return {**common, "huey_class": "sunlit.core.tasks.LazySqliteHuey", "filename": url.split("://", 1)[1]}
+    raise ImproperlyConfigured(f"SUNLIT_TASKS_URL={url!r}: use redis://, postgres://, sqlite:///PATH or memory://")
+
+
+HUEY = _tasks(_env("SUNLIT_TASKS_URL"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 
 from sunlit.record.sequencer import sequence_all, start_background_sequencer
@@ -41,6 +45,28 @@ def print_urls(out: Any, host: str, port: int) -> None:
         out.write(f"  注意：从其他机器访问时，请把主机名加入环境变量 SUNLIT_ALLOWED_HOSTS（当前监听 {host}）。")
 
 
+def start_task_worker(out: Any) -> subprocess.Popen[bytes] | None:
+    """The task runner's consumer (settings.HUEY) beside the web server, as a child process that ends with it:
+    background tasks, and the periodic ones (the e-supervision sweep every minute). None when tasks run at
+    once in the caller (SUNLIT_TASKS_URL=memory://). A deployment runs `sunlit run_huey` itself instead
+    (docs/deploy.md)."""
+    if settings.HUEY.get("immediate"):
+        return None
+    worker = subprocess.Popen([sys.executable, "-m", "sunlit", "run_huey", "--quiet"])  # noqa: S603
+
+    def stop() -> None:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    atexit.register(stop)
+    out.write(f"后台任务（电子监察每分钟扫描一次）已在进程 {worker.pid} 中运行。")
+    return worker
+
+
 def run_server(out: Any, host: str, port: int, notes: Iterable[str] = ()) -> None:
     """Serve with Django's development server, static files included (DEBUG is off, so --insecure).
 
@@ -53,6 +79,7 @@ def run_server(out: Any, host: str, port: int, notes: Iterable[str] = ()) -> Non
     # Events become log leaves and signed checkpoints within a second, in this same process.
     sequence_all()
     start_background_sequencer(interval=0.2)
+    start_task_worker(out)
     addr = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     args = [addr, "--noreload", "--insecure"]
     if ":" in host:

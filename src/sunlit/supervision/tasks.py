@@ -1,0 +1,27 @@
+"""E-supervision on the task runner (settings.HUEY): the sweep every minute, as `sunlit supervise` runs it.
+
+Whoever runs it (one consumer with periodic tasks, `sunlit serve` starts one beside the web server), a sweep is
+idempotent: cards are issued by compare-and-swap and keyed once (supervision.services), so an overlapping run,
+a second consumer or a catch-up by hand issues nothing twice. The lock only saves a second run the work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task
+
+from sunlit.supervision.services import sweep
+
+log = logging.getLogger("sunlit.supervision")
+
+
+@db_periodic_task(crontab(minute="*"), name="supervision.sweep", expires=55)
+@HUEY.lock_task("supervision.sweep")
+def sweep_every_minute() -> dict[str, int]:
+    result = sweep().as_dict()
+    if result["new"]:
+        log.info("电子监察扫描 %s", json.dumps(result))
+    return result
