@@ -33,12 +33,13 @@ from sunlit.flows.selectors import public_flow
 from sunlit.flows.validate import StepKind
 from sunlit.org import services as org_services
 from sunlit.org.models import Appointment
+from sunlit.demo.county.org import ROOT_CODE
 
 TZ = ZoneInfo("Asia/Shanghai")
-UNITS = ("YG-GT", "YG-QSZ")  # and the units under them
-FIRST_DAY = dt.date(2026, 9, 15)
+UNITS = (ROOT_CODE,)  # the whole county: every unit and the units under it
+FIRST_DAY = dt.date(2026, 6, 1)
 LAST_DAY = dt.date(2026, 11, 13)
-CASES = 240
+CASES = 3000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰文辉鹏飞俊红梅建国志强春燕海波"
 SUBJECTS = ("在本组宅基地上翻建住房", "申请临时使用集体土地堆放建材", "办理房屋不动产首次登记", "申请困难救助",
@@ -77,14 +78,17 @@ class CaseSimulation:
         themselves), linked through the org services."""
         appointments = (Appointment.objects.filter(end__isnull=True, post__unit__path__regex=self._units_regex())
                         .select_related("official", "post").order_by("id"))
+        logins: dict[int, User] = {}  # an official may hold several posts
         for appointment in appointments:
             official = appointment.official
-            if official.user_id is None:
+            user = logins.get(official.pk)
+            if user is None and official.user_id is None:
                 user = User.objects.create(username=f"staff{official.pk}", first_name=official.name,
                                            password="!", date_joined=self.clock.now())
                 org_services.official_change(official=official, user=user, actor=self.admin)
-            else:
+            elif user is None:
                 user = User.objects.get(pk=official.user_id)
+            logins[official.pk] = user
             self.holder.setdefault(appointment.post_id, user)
             self.unit_staff.setdefault(appointment.post.unit_id, user)
             if appointment.post.is_principal:
