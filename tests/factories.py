@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 
 from sunlit.catalog import services
 from sunlit.catalog.models import Category, PowerItemVersion
+from sunlit.core.models import ApiToken
 from sunlit.org.models import Membership, Role, Unit, UnitKind
 
 LICENSING_BASIS = [{"law": "中华人民共和国行政许可法", "article": "第二十九条",
@@ -30,6 +31,11 @@ def staff(username: str, unit: Unit, *roles: str) -> User:
     for code in roles:
         Membership.objects.create(user=user, unit=unit, role=role(code))
     return user
+
+
+def bearer(user: User) -> dict[str, str]:
+    """The Authorization header of a new API token of `user` (as an API client sends it)."""
+    return {"Authorization": f"Bearer {ApiToken.issue(user, 'test')[1]}"}
 
 
 def content(**overrides: Any) -> dict[str, Any]:

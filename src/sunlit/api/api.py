@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from sunlit.api.messages import chinese_message
-from sunlit.api.routers import calendar, cases, flows, org, powers
+from sunlit.api.routers import calendar, cases, flows, org, powers, supervision
 from sunlit.core.errors import DomainError
 
 
@@ -72,5 +72,6 @@ api.add_router("/", powers.router)
 api.add_router("/", flows.router)
 api.add_router("/", calendar.router)
 api.add_router("/", cases.router)
+api.add_router("/", supervision.router)
 
 __all__ = ["api"]

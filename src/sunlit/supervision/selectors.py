@@ -198,17 +198,27 @@ class CardRow:
     trigger_label: str
 
 
-def open_cards(*, viewer: Any, unit: str | None = None, level: str | None = None,
-               trigger: str | None = None) -> QuerySet[Card]:
-    """The open cards of the units the viewer supervises, newest first."""
-    cards = Card.objects.filter(unit__in=board_units(viewer), state=CardState.OPEN)
+def board_cards(*, viewer: Any, unit: str | None = None, level: str | None = None, state: str | None = None,
+                trigger: str | None = None) -> QuerySet[Card]:
+    """The cards of the units the viewer supervises, newest first, in every state unless `state` names one;
+    `unit`: one unit's own cards (by code); `level`, `trigger`: of that level or rule. The board's card figures
+    count the open ones of a unit and level."""
+    cards = Card.objects.filter(unit__in=board_units(viewer))
     if unit:
         cards = cards.filter(unit__code=unit)
     if level in CardLevel.values:
         cards = cards.filter(level=level)
+    if state in CardState.values:
+        cards = cards.filter(state=state)
     if trigger:
         cards = cards.filter(trigger=trigger)
-    return cards.select_related("unit").order_by("-issued_at", "-pk")
+    return cards.select_related("unit", "closed_by").order_by("-issued_at", "-pk")
+
+
+def open_cards(*, viewer: Any, unit: str | None = None, level: str | None = None,
+               trigger: str | None = None) -> QuerySet[Card]:
+    """The open cards of the units the viewer supervises, newest first."""
+    return board_cards(viewer=viewer, unit=unit, level=level, state=CardState.OPEN, trigger=trigger)
 
 
 def card_rows(cards: list[Card]) -> list[CardRow]:
@@ -222,4 +232,4 @@ def card_rows(cards: list[Card]) -> list[CardRow]:
 
 def open_card(*, viewer: Any, card_id: int) -> Card | None:
     """One card of the units the viewer supervises (open or not: the service says why it cannot be closed)."""
-    return Card.objects.filter(unit__in=board_units(viewer), pk=card_id).select_related("unit").first()
+    return Card.objects.filter(unit__in=board_units(viewer), pk=card_id).select_related("unit", "closed_by").first()
