@@ -28,12 +28,12 @@ from sunlit.catalog.selectors import public_powers
 from sunlit.core.calendar import calendar_for
 from sunlit.core.clock import FixedClock
 from sunlit.core.errors import DomainError
+from sunlit.demo.county.org import ROOT_CODE
 from sunlit.flows.models import Step, Transition
 from sunlit.flows.selectors import public_flow
 from sunlit.flows.validate import StepKind
 from sunlit.org import services as org_services
 from sunlit.org.models import Appointment
-from sunlit.demo.county.org import ROOT_CODE
 
 TZ = ZoneInfo("Asia/Shanghai")
 UNITS = (ROOT_CODE,)  # the whole county: every unit and the units under it
@@ -82,13 +82,14 @@ class CaseSimulation:
         for appointment in appointments:
             official = appointment.official
             user = logins.get(official.pk)
-            if user is None and official.user_id is None:
-                user = User.objects.create(username=f"staff{official.pk}", first_name=official.name,
-                                           password="!", date_joined=self.clock.now())
-                org_services.official_change(official=official, user=user, actor=self.admin)
-            elif user is None:
-                user = User.objects.get(pk=official.user_id)
-            logins[official.pk] = user
+            if user is None:
+                if official.user_id is None:
+                    user = User.objects.create(username=f"staff{official.pk}", first_name=official.name,
+                                               password="!", date_joined=self.clock.now())
+                    org_services.official_change(official=official, user=user, actor=self.admin)
+                else:
+                    user = User.objects.get(pk=official.user_id)
+                logins[official.pk] = user
             self.holder.setdefault(appointment.post_id, user)
             self.unit_staff.setdefault(appointment.post.unit_id, user)
             if appointment.post.is_principal:
