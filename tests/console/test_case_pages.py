@@ -126,6 +126,19 @@ def test_the_detail_shows_the_full_id_number_to_the_units_staff_and_404_to_other
     assert as_user(office.window).get("/console/cases/YD-ZRZY-20261124-9999-0/").status_code == 404
 
 
+def test_a_supervisor_sees_the_case_with_the_id_number_masked(office: Office, county: dict[str, Unit]) -> None:
+    """纪检监察 reach every case of the units they cover, but they are not its handlers."""
+    case = submit(office)
+    supervisor = factories.staff("jiwei", county["gov"], Role.SUPERVISOR)
+
+    page = as_user(supervisor).get(f"/console/cases/{case.receipt}/")
+
+    assert page.status_code == 200
+    assert MASKED in page.content.decode() and ID_NUMBER not in page.content.decode()
+    detail = as_user(supervisor).get(f"/api/v1/cases/{case.receipt}")
+    assert detail.status_code == 200 and detail.json()["id_number"] == MASKED
+
+
 def test_the_step_form_is_only_for_the_official_holding_the_steps_post(office: Office) -> None:
     case = submit(office)
 

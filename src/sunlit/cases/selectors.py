@@ -26,6 +26,7 @@ from sunlit.cases.models import (
     Rating,
     RatingLevel,
 )
+from sunlit.cases.receipt import mask_id_number
 from sunlit.catalog.models import PowerItem
 from sunlit.catalog.permissions import READ_ROLES
 from sunlit.core import clock as clock_mod
@@ -250,6 +251,15 @@ def held(user: Any, day: dt.date) -> Held:
     official = rows[0][3] if rows else Official.objects.filter(user=user).values_list("pk", flat=True).first()
     return Held(frozenset(r[0] for r in rows), frozenset(r[1] for r in rows),
                 frozenset(r[1] for r in rows if r[2]), official)
+
+
+def applicant_id_shown(*, case: Case, viewer: Any, day: dt.date) -> str:
+    """The applicant's ID number as a staff view shows it: whole to the case's handlers (officials holding a
+    post in its unit that day), masked to everyone else who may see the case (supervisors, reviewers,
+    administrators)."""
+    if case.unit_id in held(viewer, day).units:
+        return case.applicant_id_number
+    return mask_id_number(case.applicant_id_number)
 
 
 @dataclass(frozen=True)

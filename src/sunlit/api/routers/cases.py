@@ -273,8 +273,7 @@ def get_case(request: HttpRequest, receipt: str) -> Any:
     may = selectors.case_actions(case=case, viewer=request.user, day=clock.today())
     entered_by = case.entered_by
     return {
-        # The full ID number, as the console's case page shows it to those who reach the case.
-        **_row(case, case.applicant_id_number),
+        **_row(case, selectors.applicant_id_shown(case=case, viewer=request.user, day=clock.today())),
         "applicant_contact": case.applicant_contact, "subject": case.subject, "entered_at": case.entered_at,
         "entered_by": entered_by.username if entered_by is not None else None,
         "flow_version": case.flow_version.number, "step_started_at": case.step_started_at,

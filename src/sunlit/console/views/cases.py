@@ -148,6 +148,7 @@ def _detail(request: HttpRequest, found: CaseFile, *, errors: dict[str, dict[str
     refused = next((message for action, found_errors in (errors or {}).items() if not shown.get(action)
                     for message in found_errors.values()), "")
     return render(request, "console/case.html", {
+        "id_number": selectors.applicant_id_shown(case=case, viewer=request.user, day=today),
         "case": case, "steps": _step_rows(found.steps), "stops": found.stops, "notices": found.notices,
         "materials": found.materials,
         "entered_late": timezone.localdate(case.entered_at) > timezone.localdate(case.received_at),
