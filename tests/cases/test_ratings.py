@@ -96,3 +96,34 @@ def test_the_applicant_rates_from_the_progress_page(office: Office, clock: Fixed
     assert "感谢您的评价" in text and "整改并回访" in text and "评价本次办理" not in text
     assert Client().post(f"/cases/{case.receipt}/rate/", {"level": "5"}).status_code == 302  # not granted
     assert Rating.objects.get().level == "2"
+
+
+def test_a_follow_up_running_into_next_year_is_unconfirmed_until_its_notice(office: Office, clock: FixedClock) -> None:
+    from django.contrib.auth.models import User
+
+    from sunlit.core.models import Watch
+    from sunlit.org import services as org
+
+    admin = User.objects.create_superuser("root", password="pw-root")
+    clock.at = dt.datetime(2026, 12, 11, 10, 0, tzinfo=SHANGHAI)
+    applicant = Client()
+    applicant.post(f"/powers/{office.item.item_id}/apply/", {
+        "applicant_name": "赵六", "applicant_id_number": ID_NUMBER, "applicant_contact": "13600000000"})
+    case = case_step_done(case=Case.objects.get(), outcome="不予受理", opinion="不属于本机关职权", actor=office.window)
+    applicant.post(f"/cases/{case.receipt}/rate/", {"level": "2", "comment": "材料说明不清楚"})
+    rating = Rating.objects.get()
+    # 12/14…12/31 are 14 working days; 1/1 counts as a weekday while 2027 is not known
+    assert (rating.follow_up_due, rating.follow_up_confirmed) == (dt.date(2027, 1, 1), False)
+    assert "待确认" in applicant.get(f"/cases/{case.receipt}/").content.decode()
+
+    org.calendar_notice_enter(year=2027, source="国务院办公厅关于2027年部分节假日安排的通知", actor=admin)
+    org.calendar_day_set(day=dt.date(2027, 1, 1), kind="rest", name="元旦",
+                         source="国务院办公厅关于2027年部分节假日安排的通知", actor=admin)
+    rating.refresh_from_db()
+
+    assert (rating.follow_up_due, rating.follow_up_confirmed) == (dt.date(2027, 1, 4), True)
+    assert Watch.objects.get(kind="rating.follow_up").due == dt.date(2027, 1, 4)
+    moves = Event.objects.filter(action="cases.rating.deadline", object_id=str(rating.pk)).order_by("id")
+    assert [(e.before["follow_up_due"], e.after["follow_up_due"], e.after["confirmed"]) for e in moves] == [
+        ("2027-01-01", "2027-01-01", True), ("2027-01-01", "2027-01-04", True)]
+    assert "待确认" not in applicant.get(f"/cases/{case.receipt}/").content.decode()

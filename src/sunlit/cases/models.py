@@ -233,6 +233,7 @@ class Rating(models.Model):
     comment_public = models.BooleanField("评价内容已审核公开", default=False)
     rated_at = models.DateTimeField("评价时间", default=clock.now)
     follow_up_due = models.DateField("整改期限", null=True, blank=True)
+    follow_up_confirmed = models.BooleanField("整改期限已按节假日安排确认", default=True)
     followed_up_at = models.DateTimeField("回访时间", null=True, blank=True)
     followed_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回访人", null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")

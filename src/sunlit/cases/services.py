@@ -452,8 +452,8 @@ def recompute_deadlines(*, jurisdiction: str, days: list[dt.date], actor: Any = 
                         clock: Clock | None = None) -> int:
     """When the calendar of `jurisdiction` changes on `days` (a notice entered, a local day off), every open
     case counting on it (or on a jurisdiction under it) whose deadlines lie on or after the first changed
-    day is recomputed; each case whose deadlines moved, or became confirmed, gets one event. Returns how
-    many moved."""
+    day is recomputed, and so is every open follow-up of a bad rating on such a calendar; each case or rating
+    whose deadlines moved, or became confirmed, gets one event. Returns how many moved."""
     if not days:
         return 0
     first = min(days)
@@ -472,6 +472,21 @@ def recompute_deadlines(*, jurisdiction: str, days: list[dt.date], actor: Any = 
         _save(case)
         record_event(actor=actor, action="cases.case.deadline", obj=case, before=before, after=after,
                      note=f"节假日安排变更（{jurisdiction}），期限重新计算", clock=clock)
+        moved += 1
+    follow_ups = (Rating.objects.filter(followed_up_at__isnull=True, follow_up_due__gte=first)
+                  .filter(Q(case__calendar=jurisdiction) | Q(case__calendar__startswith=f"{jurisdiction}-"))
+                  .values_list("pk", flat=True))
+    for pk in follow_ups.iterator():
+        rating = Rating.objects.select_for_update().select_related("case__unit").get(pk=pk)
+        before = {"follow_up_due": rating.follow_up_due, "confirmed": rating.follow_up_confirmed}
+        _follow_up_due(rating, rating.case.calendar)
+        after = {"follow_up_due": rating.follow_up_due, "confirmed": rating.follow_up_confirmed}
+        if after == before:
+            continue
+        rating.save(update_fields=["follow_up_due", "follow_up_confirmed"])
+        _watch_rating(rating, rating.case)
+        record_event(actor=actor, action="cases.rating.deadline", obj=rating, before=before, after=after,
+                     note=f"节假日安排变更（{jurisdiction}），整改期限重新计算", clock=clock)
         moved += 1
     return moved
 
@@ -502,14 +517,21 @@ def rating_submit(*, case: Case, level: str, comment: str = "", clock: Clock | N
     now = clock_mod.now(clock)
     rating = Rating(case=case, level=level, comment=text, rated_at=now)
     if rating.is_bad:
-        rating.follow_up_due = official_calendar.calendar_for(case.calendar).add_working_days(
-            clock_mod.today(clock), FOLLOW_UP_DAYS).day
+        _follow_up_due(rating, case.calendar)
     rating.save()
     _watch_rating(rating, case)
     record_event(actor=None, action="cases.rating.submit", obj=rating,
                  after={"case": case.pk, "level": level, "follow_up_due": rating.follow_up_due}, clock=clock,
                  published=_published(case, "rating", {"level": level, "at": now}, now, clock))
     return rating
+
+
+def _follow_up_due(rating: Rating, calendar: str) -> None:
+    """FOLLOW_UP_DAYS working days after the day of the rating, on the case's calendar; unconfirmed when that
+    crosses a year whose holidays are not known yet."""
+    due = official_calendar.calendar_for(calendar).add_working_days(timezone.localdate(rating.rated_at),
+                                                                    FOLLOW_UP_DAYS)
+    rating.follow_up_due, rating.follow_up_confirmed = due.day, due.confirmed
 
 
 def _watch_rating(rating: Rating, case: Case) -> None:
