@@ -7,7 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.transaction import TransactionManagementError
 
 from sunlit.core.models import Event
@@ -94,3 +94,13 @@ def test_an_update_with_an_expected_value_changes_nothing_when_it_moved(unit):
     assert Unit.objects.get(pk=unit.pk).name == "测试县自然资源局"
     assert rename.run(unit.pk, expected="测试县自然资源局", name="测试县自然资源和规划局") == 1
     assert Unit.objects.get(pk=unit.pk).name == "测试县自然资源和规划局"
+
+
+def test_a_refused_write_raises_djangos_error_on_either_path(unit, django_assert_num_queries):
+    insert = PreparedInsert(Unit, ("code", "name", "kind", "path"))
+    values = {"code": "T-ZR", "name": "重复的单位", "kind": UnitKind.DEPARTMENT, "path": "/X/"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert.run(**values)  # nobody counting queries: SQLite's own cursor
+    with pytest.raises(IntegrityError), django_assert_num_queries(1), transaction.atomic():
+        insert.run(**values)  # counted: through Django's cursor
+    assert Unit.objects.filter(code="T-ZR").count() == 1

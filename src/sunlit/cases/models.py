@@ -56,8 +56,10 @@ class Case(models.Model):
     password_hash = models.CharField("查询密码（摘要）", max_length=200)
     item = models.ForeignKey(PowerItem, verbose_name="事项", on_delete=models.PROTECT, related_name="cases")
     unit = models.ForeignKey(Unit, verbose_name="办理单位", on_delete=models.PROTECT, related_name="cases")
+    # No index on the references nothing looks cases up by (the version, who entered it, the current step): every
+    # index is a page more to write on every step of every case (benchmarks/case_transitions.py).
     flow_version = models.ForeignKey(FlowVersion, verbose_name="流程版本", on_delete=models.PROTECT,
-                                     related_name="cases")
+                                     related_name="cases", db_index=False)
     calendar = models.CharField("节假日适用范围", max_length=32)
     channel = models.CharField("申请方式", max_length=10, choices=Channel.choices)
     applicant_name = models.CharField("申请人", max_length=100)
@@ -67,7 +69,7 @@ class Case(models.Model):
     received_at = models.DateTimeField("收件时间")
     entered_at = models.DateTimeField("录入时间", default=clock.now)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+                                   on_delete=models.PROTECT, related_name="+", db_index=False)
     limit_unit = models.CharField("时限单位", max_length=10, choices=LimitUnit.choices)
     promised_limit = models.PositiveIntegerField("承诺时限", null=True, blank=True)
     promised_limit_unit = models.CharField("承诺时限单位", max_length=10, choices=LimitUnit.choices,
@@ -75,7 +77,7 @@ class Case(models.Model):
     statutory_limit = models.PositiveIntegerField("法定时限", null=True, blank=True)
     state = models.CharField("状态", max_length=16, choices=CaseState.choices, default=CaseState.OPEN)
     current_step = models.ForeignKey(Step, verbose_name="当前环节", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+                                     related_name="+", db_index=False)
     step_started_at = models.DateTimeField("当前环节开始时间", null=True, blank=True)
     step_due = models.DateField("当前环节期限", null=True, blank=True)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
@@ -115,16 +117,18 @@ class Case(models.Model):
 class CaseStep(models.Model):
     """One step as the case took it: who did it, holding which post, with what opinion and outcome."""
 
+    # Read by case (and by id, by the sweep's anomaly pass): no index on the other references, which every step
+    # of every case would write.
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps")
-    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+", db_index=False)
     started_at = models.DateTimeField("开始时间")
     due = models.DateField("环节期限", null=True, blank=True)
     done_at = models.DateTimeField("完成时间（办理人记录）")
     entered_at = models.DateTimeField("录入时间", default=clock.now)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+                                on_delete=models.PROTECT, related_name="+", db_index=False)
     official = models.ForeignKey(Official, verbose_name="办理干部", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+                                 related_name="+", db_index=False)
     outcome = models.CharField("办理结果", max_length=60, blank=True)
     opinion = models.TextField("办理意见", blank=True)
 

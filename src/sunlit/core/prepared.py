@@ -18,6 +18,7 @@ Statements go through the connection's cursor wrapper: they are counted and logg
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -27,6 +28,36 @@ from django.db.models.query import QuerySet, get_related_populators  # type: ign
 from django.db.transaction import TransactionManagementError
 
 _INT_SENTINEL = -7_310_000_000
+_QMARK = re.compile(r"(?<!%)%s")
+
+
+def execute(connection: Any, sql: str, params: Sequence[Any]) -> tuple[list[Any], int]:
+    """Run one statement; its rows (RETURNING included) and the count of rows it changed. On SQLite, when nothing is listening to
+    the queries (no DEBUG log, no test counting them, no execute wrapper), straight on the driver's cursor with
+    the statement in the driver's own placeholders, kept as it is so the driver reuses its compiled form:
+    Django's wrapper rewrites every statement's placeholders with a regular expression on each call. Errors
+    are Django's either way."""
+    if connection.vendor != "sqlite" or connection.queries_logged or connection.execute_wrappers:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return (list(cursor.fetchall()) if cursor.description else []), cursor.rowcount
+    native = _NATIVE.get(sql)
+    if native is None:
+        native = _QMARK.sub("?", sql).replace("%%", "%")
+        if len(_NATIVE) < 1000:  # the prepared statements are a few dozen
+            _NATIVE[sql] = native
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(native, params)
+            return (cursor.fetchall() if cursor.description else []), cursor.rowcount
+        finally:
+            cursor.close()
+
+
+_NATIVE: dict[str, str] = {}
 _DATE_SENTINEL = dt.date(1001, 1, 1)
 
 
@@ -66,9 +97,7 @@ class _Compiled:
         connection = connections[using]
         if self.for_update and connection.features.has_select_for_update and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params(connection, values))
-            rows = cursor.fetchall()
+        rows, _ = execute(connection, self.sql, self.params(connection, values))
         if self.converters:
             return list(self.compiler.apply_converters(rows, self.converters))
         return rows
@@ -162,9 +191,8 @@ class PreparedInsert:
             return []
         connection = connections[using]
         params = [p for values in rows for p in self._params(connection, values)]
-        with connection.cursor() as cursor:
-            cursor.execute(self._statement(connection, len(rows)), params)
-            return sorted(int(row[0]) for row in cursor.fetchall())
+        returned, _ = execute(connection, self._statement(connection, len(rows)), params)
+        return sorted(int(row[0]) for row in returned)
 
 
 class PreparedUpdate:
@@ -195,6 +223,4 @@ class PreparedUpdate:
         params.append(pk)
         if self.expect is not None:
             params.append(self.expect.get_db_prep_save(expected, connection))
-        with connection.cursor() as cursor:
-            cursor.execute(self._statement(connection), params)
-            return int(cursor.rowcount)
+        return execute(connection, self._statement(connection), params)[1]

@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.models import NATIONAL, Watch, WatchLevel
+from sunlit.core.prepared import execute
 
 _COLUMNS = ("kind", "target_type_id", "target_id", "unit_code", "calendar", "label", "due", "level", "changed_at")
 
@@ -48,5 +49,4 @@ def watch(obj: models.Model, deadlines: Mapping[str, tuple[dt.date | None, str]]
     for kind, (due, label) in deadlines.items():
         params += [kind, target_type, obj.pk, unit_code, calendar, label[:200],
                    connection.ops.adapt_datefield_value(due), WatchLevel.NONE.value, at]
-    with connection.cursor() as cursor:
-        cursor.execute(_upsert(connection, len(deadlines)), params)
+    execute(connection, _upsert(connection, len(deadlines)), params)
