@@ -183,6 +183,13 @@ CASES = [
     Case("api_token_revoke", lambda w: lambda: org.api_token_revoke(token=w.token, actor=w.admin),
          "org.api_token.revoke"),
     Case("api_token_revoke: revoked already", _revoked_token, None),
+    Case("staff_mobile_set", lambda w: lambda: org.staff_mobile_set(user=w.clerk, mobile="13812345678", actor=w.admin),
+         "org.staff_mobile.set"),
+    Case("staff_mobile_set: clear", lambda w: (
+        org.staff_mobile_set(user=w.clerk, mobile="13812345678", actor=w.admin),
+        lambda: org.staff_mobile_set(user=w.clerk, mobile="", actor=w.admin))[1], "org.staff_mobile.clear"),
+    Case("staff_mobile_set: not a mobile number", lambda w: lambda: org.staff_mobile_set(
+        user=w.clerk, mobile="0797-1234567", actor=w.admin), None),
     # the official calendar (administrators' entries through org.services)
     Case("calendar_notice_enter", lambda w: lambda: org.calendar_notice_enter(
         year=2027, source="国务院办公厅关于2027年部分节假日安排的通知", actor=w.admin), "core.calendar.notice"),
@@ -260,7 +267,7 @@ ORG_SERVICES = {
     "unit_create", "unit_rename", "unit_change", "unit_move", "portfolio_area_create", "post_create",
     "post_change", "official_create", "official_change", "official_assign_portfolio", "appointment_start",
     "appointment_end", "membership_grant", "membership_revoke", "api_token_issue", "api_token_revoke",
-    "login_record", "calendar_notice_enter", "calendar_day_set", "calendar_day_remove",
+    "login_record", "calendar_notice_enter", "calendar_day_set", "calendar_day_remove", "staff_mobile_set",
 }
 
 

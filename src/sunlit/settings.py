@@ -161,6 +161,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sunlit.console.context_processors.inbox",
             ],
         },
     },
@@ -287,3 +288,7 @@ SUNLIT_LOG_CHECKPOINT_INTERVAL = _env_seconds("SUNLIT_LOG_CHECKPOINT_INTERVAL", 
 SUNLIT_WITNESS_NAME = _env("SUNLIT_WITNESS_NAME") or "sunlit.example/yangguang/witness"
 SUNLIT_WITNESS_KEY = _env("SUNLIT_WITNESS_KEY") or ""
 SUNLIT_WITNESS_KEY_FILE = _env_path("SUNLIT_WITNESS_KEY_FILE") or _data_file("witness-signer.key")
+
+# 短信: how the platform texts staff (core.sms), a dotted path to an SmsBackend. The default writes each text
+# to stderr with the number masked; production names its gateway's backend here.
+SUNLIT_SMS_BACKEND = _env("SUNLIT_SMS_BACKEND") or "sunlit.core.sms.ConsoleBackend"

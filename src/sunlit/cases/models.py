@@ -131,6 +131,7 @@ class CaseStep(models.Model):
                                  related_name="+", db_index=False)
     outcome = models.CharField("办理结果", max_length=60, blank=True)
     opinion = models.TextField("办理意见", blank=True)
+    fee = models.DecimalField("实收费用（元）", max_digits=10, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "办件环节"

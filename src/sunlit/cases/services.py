@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.files import File
@@ -60,6 +61,7 @@ ENDS: dict[str, str] = {StepKind.DELIVER: CaseState.APPROVED, StepKind.DENIED: C
 REMEDIES = "如不服本决定，可以自收到之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
 MAX_TEXT = 2000
 MAX_EXTENSION = 30
+MAX_FEE = Decimal("1000000")  # 元: far above any fee an item publishes; a typo's guard
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -71,6 +73,21 @@ def _text(value: str | None, field: str, label: str, *, required: bool = True, l
     if len(text) > limit:
         raise DomainError(f"{label}不能超过{limit}个字", field=field)
     return text
+
+
+def _fee(value: Any) -> Decimal | None:
+    """The fee charged at a step (实收费用), in 元 to the 分, or None when none was recorded."""
+    if value is None or value == "":
+        return None
+    try:
+        fee = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise DomainError("实收费用应为金额（元）", field="fee") from None
+    if isinstance(value, bool) or not fee.is_finite() or fee != fee.quantize(Decimal("0.01")):
+        raise DomainError("实收费用应为金额（元），最多两位小数", field="fee")
+    if fee < 0 or fee > MAX_FEE:
+        raise DomainError(f"实收费用应在0至{MAX_FEE}元之间", field="fee")
+    return fee.quantize(Decimal("0.01"))
 
 
 def _local_day(moment: dt.datetime) -> dt.date:
@@ -87,7 +104,7 @@ _LOCKED = PreparedQuery(
 _STOPS = PreparedQuery(lambda case_id: ClockStop.objects.filter(case_id=case_id, restarted_on__isnull=False)
                        .values_list("stopped_on", "restarted_on").order_by("pk"), case_id=PreparedQuery.ID)
 _STEP_INSERT = PreparedInsert(CaseStep, ("case_id", "step_id", "started_at", "due", "done_at", "entered_at",
-                                         "done_by_id", "official_id", "outcome", "opinion"))
+                                         "done_by_id", "official_id", "outcome", "opinion", "fee"))
 _NOTICE_INSERT = PreparedInsert(CaseNotice, ("case_id", "kind", "text", "at"))
 _CASE_UPDATE = PreparedUpdate(Case, ("state", "current_step_id", "step_started_at", "accepted_on", "ended_at",
                                      "extension_days", "step_due", "due", "statutory_due", "due_confirmed",
@@ -312,11 +329,12 @@ def _choose(case: Case, outcome: str) -> Transition:
 
 @transaction.atomic
 def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: Any,
-                   done_at: dt.datetime | None = None, clock: Clock | None = None) -> Case:
+                   done_at: dt.datetime | None = None, fee: Decimal | None = None, clock: Clock | None = None) -> Case:
     """The official holding the current step's post that day does it, with an opinion; the outcome picks the
     way on. Entering a step whose clock stops (补正, 听证 …) stops the case's clock, naming the legal ground;
     leaving it restarts it; the applicant is told both. Leaving 受理 for the rest of the flow accepts the
-    case; reaching an end closes it (a refusal only with its reasons, and the applicant's remedies)."""
+    case; reaching an end closes it (a refusal only with its reasons, and the applicant's remedies). A fee
+    charged at the step (实收费用, in 元) is kept on it, for e-supervision to hold against the published fees."""
     now = clock_mod.now(clock)
     case = _lock(case)
     if case.state not in OPEN_STATES:
@@ -336,6 +354,7 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
             raise NotAllowed(f"「{step.name}」须由{post.name}办理，您当日不在该岗位", field="actor")
         raise NotAllowed(f"您当日不在{case.unit.name}任职，不能办理本件", field="actor")
     text = _text(opinion, "opinion", "办理意见", required=False)
+    charged = _fee(fee)
     way = _choose(case, (outcome or "").strip())
     target = way.target
     if target.kind in (StepKind.NOT_ACCEPTED, StepKind.DENIED) and not text:
@@ -344,7 +363,7 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     day = _local_day(done)
     _STEP_INSERT.run(case_id=case.pk, step_id=step.pk, started_at=case.step_started_at or done, due=case.step_due,
                      done_at=done, entered_at=now, done_by_id=actor.pk, official_id=holds.official,
-                     outcome=way.outcome, opinion=text)
+                     outcome=way.outcome, opinion=text, fee=charged)
     if step.clock_stops:
         ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=day)
         _tell(case, NoticeKind.CLOCK_RESTARTED, f"「{step.name}」已结束，自{day:%Y年%m月%d日}起恢复计时。", clock)

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from sunlit.core.errors import DomainError
 from sunlit.core.models import CalendarDay, CalendarNotice
 from sunlit.org import services
-from sunlit.org.models import Appointment, Membership, Official, PortfolioArea, Post, Role, Unit
+from sunlit.org.models import Appointment, Membership, Official, PortfolioArea, Post, Role, StaffContact, Unit
 
 
 def _adopt(obj: models.Model, saved: models.Model) -> None:
@@ -176,6 +176,33 @@ class MembershipAdmin(ServiceAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset:
             services.membership_revoke(membership=membership, actor=request.user)
+
+
+@admin.register(StaffContact)
+class StaffContactAdmin(ServiceAdmin):
+    """A login's mobile number for texts (短信提醒), set and cleared through org.services."""
+
+    list_display = ["user", "__str__", "changed_at"]
+    search_fields = ["user__username"]
+    fields = ["user", "mobile"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["user"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    def save_model(self, request: HttpRequest, obj: StaffContact, form: ModelForm, change: bool) -> None:
+        saved = services.staff_mobile_set(user=obj.user, mobile=form.cleaned_data["mobile"], actor=request.user)
+        if saved is not None:
+            _adopt(obj, saved)
+
+    def delete_model(self, request: HttpRequest, obj: StaffContact) -> None:
+        services.staff_mobile_set(user=obj.user, mobile="", actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[StaffContact]) -> None:
+        for contact in queryset.select_related("user"):
+            services.staff_mobile_set(user=contact.user, mobile="", actor=request.user)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -182,3 +182,22 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}@{self.unit}:{self.role_id}"
+
+
+class StaffContact(models.Model):
+    """A staff login's own mobile number (手机号码), where the platform texts its notices (短信提醒).
+
+    Kept per login, not on Official: supervisors and administrators log in without being officials on the
+    board, and an official's `public_phone` is the office line printed for the public. Never shown on the
+    portal or in the API; only org.services writes it, and its events keep the number masked."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号", on_delete=models.CASCADE,
+                                related_name="staff_contact")
+    mobile = models.CharField("手机号码", max_length=11, help_text="用于接收监察预警等短信提醒，不公开")
+    changed_at = models.DateTimeField("更新时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作人员手机号码"
+
+    def __str__(self) -> str:
+        return f"{self.user}·{self.mobile[:3]}****{self.mobile[-4:]}"

@@ -8,6 +8,7 @@ a principal one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,8 +22,9 @@ from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError
 from sunlit.core.models import NATIONAL, ApiToken, CalendarDay, CalendarNotice, DayKind
+from sunlit.core.sms import mask_phone
 from sunlit.core.visibility import Audience, Exemption
-from sunlit.org.models import Appointment, Membership, Official, PortfolioArea, Post, Role, Unit
+from sunlit.org.models import Appointment, Membership, Official, PortfolioArea, Post, Role, StaffContact, Unit
 from sunlit.record.events import record_event
 
 UNIT_CHANGEABLE = ("kind", "sort_order", "address", "phone", "calendar")
@@ -446,6 +448,39 @@ def api_token_revoke(*, token: ApiToken, actor: Any, clock: Clock | None = None)
     record_event(actor=actor, action="org.api_token.revoke", obj=token, before={"revoked": False},
                  after={"revoked": True}, clock=clock)
     return token
+
+
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
+@transaction.atomic
+def staff_mobile_set(*, user: Any, mobile: str, actor: Any, clock: Clock | None = None) -> StaffContact | None:
+    """Set (or, given an empty number, clear) the mobile number a staff login is texted at (短信提醒). The
+    number may be typed with spaces, dashes or +86; the event keeps it masked (the log is permanent)."""
+    if user is None or not getattr(user, "pk", None):
+        raise DomainError("请选择登录账号", field="user")
+    number = re.sub(r"[\s-]", "", mobile or "")
+    number = number.removeprefix("+86").removeprefix("0086")
+    if number and not MOBILE.fullmatch(number):
+        raise DomainError("手机号码应为11位数字，以1开头", field="mobile")
+    contact = StaffContact.objects.select_for_update().filter(user=user).first()
+    before = {"mobile": mask_phone(contact.mobile)} if contact else {"mobile": ""}
+    if not number:
+        if contact is None:
+            return None
+        contact.delete()
+        record_event(actor=actor, action="org.staff_mobile.clear", obj=user, before=before, after={"mobile": ""},
+                     clock=clock)
+        return None
+    if contact is None:
+        contact = StaffContact(user=user)
+    elif contact.mobile == number:
+        return contact
+    contact.mobile, contact.changed_at = number, clock_mod.now(clock)
+    contact.save()
+    record_event(actor=actor, action="org.staff_mobile.set", obj=user, before=before,
+                 after={"mobile": mask_phone(number)}, clock=clock)
+    return contact
 
 
 # --- the official calendar: administrators' entries (core.calendar reads them) ------------------------

@@ -3,6 +3,10 @@
 A card points at what it watches (a generic target: a case, later a decision's execution report or a
 rating's follow-up) and is never deleted: it is resolved with a note, and a red card can be referred for
 accountability (问责).
+
+Cards reach people without a row per recipient: the inbox (supervision.selectors.inbox) is a query over the
+cards, and a login's reading of one is a CardRead. `notified_at` is set once, by compare-and-swap, by the step
+that texts a card's recipients (supervision.services.notify_cards).
 """
 
 from __future__ import annotations
@@ -42,11 +46,17 @@ class Card(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     note = models.TextField("处理说明", blank=True)
+    # The login whose recorded action an anomaly names (who did the step, entered the case, refused it).
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="所涉办理人", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    notified_at = models.DateTimeField("短信通知时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "监察预警"
         indexes = [models.Index(fields=["unit", "state", "level"], name="card_unit_state_level"),
-                   models.Index(fields=["target_type", "target_id"], name="card_target")]
+                   models.Index(fields=["target_type", "target_id"], name="card_target"),
+                   # Only the cards not yet notified: what notify_cards reads, however many cards there are.
+                   models.Index(fields=["id"], condition=models.Q(notified_at__isnull=True), name="card_unnotified")]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}：{self.label}"
@@ -73,3 +83,18 @@ class SweepMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}≤{self.done}"
+
+
+class CardRead(models.Model):
+    """A login has read a card in its inbox (已读): what the unread count leaves out."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField("阅读时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警阅读记录"
+        constraints = [models.UniqueConstraint(fields=["user", "card"], name="card_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}·{self.card_id}"

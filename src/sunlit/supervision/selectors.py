@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length, Substr, TruncDate
 
 from sunlit.cases.models import OPEN_STATES, Case, CaseState, Rating, RatingLevel
 from sunlit.cases.selectors import DECIDED_STATES, RatingShare, month_span
 from sunlit.core import calendar as official_calendar
-from sunlit.org.models import Role, Unit
+from sunlit.org.models import Appointment, Membership, Role, Unit
 from sunlit.org.permissions import units_for
+from sunlit.org.selectors import posts_held, serving
 from sunlit.supervision.anomalies import LABELS
-from sunlit.supervision.models import Card, CardLevel, CardState
+from sunlit.supervision.models import Card, CardLevel, CardRead, CardState
 
 BOARD_ROLES: tuple[str, ...] = (Role.SUPERVISOR, Role.ADMIN)
 TREND_MONTHS = 6
@@ -233,3 +234,107 @@ def card_rows(cards: list[Card]) -> list[CardRow]:
 def open_card(*, viewer: Any, card_id: int) -> Card | None:
     """One card of the units the viewer supervises (open or not: the service says why it cannot be closed)."""
     return Card.objects.filter(unit__in=board_units(viewer), pk=card_id).select_related("unit", "closed_by").first()
+
+
+# ------------------------------------------------------------------------------------------- the inbox
+#
+# Who a card reaches (收件箱, and the texts of services.notify_cards), one rule read from two sides: `inbox`
+# gives a login's cards, `card_recipients` a batch of cards' logins.
+# - its handler: the login whose recorded action an anomaly names (Card.handler), and, while the case a card
+#   watches is open, the officials holding the post of its current step;
+# - the leaders of the card's unit: officials holding one of its leader (领导岗位) or principal (党政正职)
+#   posts;
+# - its supervisors: logins with the supervisor role (纪检监察) in the unit or a unit above it.
+# Posts are held as of the day asked about (the reader's today; the day a text is sent): a leader who took
+# over reads the unit's cards, one who left does not. An administrator's role reaches no one's inbox.
+
+UNREAD_SHOWN = 99  # the console's badge counts this far, then shows "99+"
+
+
+def supervised_units(viewer: Any) -> QuerySet[Unit]:
+    """The units where the viewer holds the supervisor role, or below one: a subquery, no query of its own."""
+    covering = Membership.objects.filter(user=viewer, role_id=Role.SUPERVISOR,
+                                         unit__path=Substr(OuterRef("path"), 1, Length("unit__path")))
+    return Unit.objects.filter(Exists(covering))
+
+
+def inbox(*, viewer: Any, day: dt.date, unread: bool = False) -> QuerySet[Card]:
+    """The cards that reach the viewer (in any state), newest first, each with `read` (whether the viewer has
+    read it); `unread`: only those not read. One query, whatever the viewer holds."""
+    if not getattr(viewer, "is_authenticated", False):
+        return Card.objects.none()
+    posts = posts_held(user=viewer, day=day)
+    leading = posts.filter(Q(is_leader=True) | Q(is_principal=True)).values("unit_id")
+    waiting = Case.objects.filter(state__in=OPEN_STATES, current_step__post__in=posts.values("pk")).values("pk")
+    reaches = (Q(unit__in=leading) | Q(unit__in=supervised_units(viewer)) | Q(handler=viewer)
+               | Q(target_type=ContentType.objects.get_for_model(Case), target_id__in=waiting))
+    cards = Card.objects.filter(reaches).annotate(read=Exists(CardRead.objects.filter(user=viewer, card=OuterRef("pk"))))
+    if unread:
+        cards = cards.filter(read=False)
+    return cards.select_related("unit").order_by("-issued_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Unread:
+    """The console header's badge: the open cards the viewer has not read, counted up to UNREAD_SHOWN."""
+
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{UNREAD_SHOWN}+" if self.count > UNREAD_SHOWN else str(self.count)
+
+
+def inbox_unread(*, viewer: Any, day: dt.date) -> Unread:
+    """One query, stopping at the hundredth card: cheap enough for every console page."""
+    cards = inbox(viewer=viewer, day=day, unread=True).filter(state=CardState.OPEN).order_by()
+    return Unread(cards.values("pk")[:UNREAD_SHOWN + 1].count())
+
+
+def card_recipients(cards: list[Card], day: dt.date) -> dict[int, set[int]]:
+    """The logins (user ids) each card reaches on `day`, as `inbox` would list it for them: in five queries
+    for the batch, whatever its size."""
+    reach: dict[int, set[int]] = {card.pk: ({card.handler_id} if card.handler_id else set()) for card in cards}
+    if not cards:
+        return reach
+    unit_ids = {card.unit_id for card in cards}
+    paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    leaders: dict[int, set[int]] = defaultdict(set)
+    for unit_id, user_id in serving(Appointment.objects.filter(
+            Q(post__is_leader=True) | Q(post__is_principal=True), post__unit_id__in=unit_ids,
+            official__user__isnull=False), day).values_list("post__unit_id", "official__user_id"):
+        leaders[unit_id].add(user_id)
+    above = {code for path in paths.values() for code in path.split("/") if code}
+    supervisors = list(Membership.objects.filter(role_id=Role.SUPERVISOR, unit__code__in=above).values_list(
+        "unit__path", "user_id"))
+    case_type = ContentType.objects.get_for_model(Case).pk
+    waiting = dict(Case.objects.filter(pk__in={c.target_id for c in cards if c.target_type_id == case_type},
+                                       state__in=OPEN_STATES, current_step__post__isnull=False)
+                   .values_list("pk", "current_step__post_id"))
+    holders: dict[int, set[int]] = defaultdict(set)
+    if waiting:
+        for post_id, user_id in serving(Appointment.objects.filter(
+                post_id__in=set(waiting.values()), official__user__isnull=False), day).values_list(
+                "post_id", "official__user_id"):
+            holders[post_id].add(user_id)
+    for card in cards:
+        path = paths[card.unit_id]
+        reach[card.pk] |= leaders[card.unit_id]
+        reach[card.pk] |= {user for covering, user in supervisors if path.startswith(covering)}
+        if card.target_type_id == case_type and card.target_id in waiting:
+            reach[card.pk] |= holders[waiting[card.target_id]]
+    return reach
+
+
+def reachable_card(*, viewer: Any, day: dt.date, card_id: int) -> Card | None:
+    """One card of the viewer's inbox."""
+    return inbox(viewer=viewer, day=day).filter(pk=card_id).first()
+
+
+def case_for_entry(*, viewer: Any, receipt: str) -> Case | None:
+    """The case with this receipt number in a unit the viewer supervises (where services.card_enter lets them
+    enter a finding), or None."""
+    number = (receipt or "").strip().upper()[:60]
+    if not number:
+        return None
+    return Case.objects.filter(receipt=number, unit__in=supervised_units(viewer)).select_related("unit").first()

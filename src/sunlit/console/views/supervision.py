@@ -1,5 +1,6 @@
-"""督权 pages for supervisors (纪检监察): the board of the units they cover, and the open cards with the
-forms that resolve them or refer them for accountability. Thin: parse, call supervision.selectors /
+"""督权 pages: for supervisors (纪检监察), the board of the units they cover, the open cards with the forms
+that resolve them or refer them for accountability, and the form that enters a finding of their own; for
+every login, the inbox of the cards that reach it (预警消息). Thin: parse, call supervision.selectors /
 supervision.services, render."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sunlit.core import clock
 from sunlit.core.errors import DomainError
@@ -21,6 +22,7 @@ from sunlit.supervision import selectors, services
 from sunlit.supervision.models import CardLevel, CardState
 
 CARDS_PAGE = 50
+INBOX_PAGE = 30
 MONTHS_OFFERED = 24
 
 
@@ -80,6 +82,7 @@ def _cards_page(request: HttpRequest, filters: dict[str, str], *, errors: dict[i
         "query": urlencode(filters), "levels": CardLevel.choices, "units": units,
         "triggers": [(t, selectors.TRIGGER_LABELS.get(t, t)) for t in triggers],
         "errors": errors or {}, "values": values or {}, "refused": refused,
+        "may_enter": selectors.supervised_units(request.user).exists(),
     }, status=status)
 
 
@@ -111,3 +114,65 @@ def card_action(request: HttpRequest, card_id: int, action: str) -> HttpResponse
     messages.success(request, f"{done}：{card.label}")
     target = "/console/board/cards/"
     return redirect(f"{target}?{urlencode(filters)}" if filters else target)
+
+
+ENTRY_FIELDS = ("receipt", "detail")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_new(request: HttpRequest) -> HttpResponse:
+    """录入其他异常: a supervisor's finding on a case of a unit they supervise."""
+    if not selectors.supervised_units(request.user).exists():
+        raise Http404("您没有监察权限")
+    values = {name: request.POST.get(name, "")[:2100] for name in ENTRY_FIELDS}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        case = selectors.case_for_entry(viewer=request.user, receipt=values["receipt"])
+        try:
+            if case is None:
+                raise DomainError("没有这个受理编号的办件，或该办件不属于您监察的单位", field="receipt")
+            card = services.card_enter(case=case, detail=values["detail"], actor=request.user)
+        except DomainError as exc:
+            errors[exc.field if exc.field in ENTRY_FIELDS else "form"] = exc.message
+        else:
+            messages.success(request, f"已录入：{card.label}")
+            return redirect(f"/console/board/cards/?{urlencode({'trigger': card.trigger})}")
+    else:
+        values["receipt"] = request.GET.get("receipt", "").strip()[:60]
+    return render(request, "console/board_enter.html", {"values": values, "errors": errors},
+                  status=400 if errors else 200)
+
+
+# ------------------------------------------------------------------------------------------- the inbox
+
+def _inbox_query(source: Any) -> str:
+    """The inbox's own parameters (which cards, which page), as its links and forms carry them."""
+    kept = {"show": "unread"} if source.get("show") == "unread" else {}
+    page = source.get("page", "")
+    if page.isdigit():
+        kept["page"] = page
+    return urlencode(kept)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    unread = request.GET.get("show") == "unread"
+    cards = selectors.inbox(viewer=request.user, day=clock.today(), unread=unread)
+    page = Paginator(cards, INBOX_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.card_rows(list(page))
+    return render(request, "console/inbox.html", {
+        "page": page, "rows": rows, "unread": unread, "query": _inbox_query(request.GET),
+        "page_unread": sum(not getattr(r.card, "read", False) for r in rows),
+    })
+
+
+@login_required
+@require_POST
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    """标为已读: the card whose button was pressed, or every card of the page shown."""
+    chosen = request.POST.getlist("page_card") if request.POST.get("scope") == "page" else request.POST.getlist("card")
+    ids = [int(i) for i in chosen[:INBOX_PAGE] if i.isdigit()]
+    services.card_mark_read(viewer=request.user, card_ids=ids)
+    query = _inbox_query(request.GET)
+    return redirect(f"/console/inbox/?{query}" if query else "/console/inbox/")
