@@ -37,6 +37,7 @@ def test_a_worker_taking_the_sweep_from_the_queue_issues_the_cards_once(office: 
         assert task is not None and task.name.endswith("supervision.sweep")
         HUEY.execute(task)
     assert list(Card.objects.values_list("level", "trigger")) == [(CardLevel.RED, "case.step")]
+    assert Card.objects.get().notified_at is not None  # its recipients were texted by the same run
     assert HUEY.dequeue() is None
 
 

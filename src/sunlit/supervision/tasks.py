@@ -1,4 +1,5 @@
-"""E-supervision on the task runner (settings.HUEY): the sweep every minute, as `sunlit supervise` runs it.
+"""E-supervision on the task runner (settings.HUEY): the sweep every minute, then the texts to the new cards'
+recipients, as `sunlit supervise` runs them.
 
 Whoever runs it (one consumer with periodic tasks, `sunlit serve` starts one beside the web server), a sweep is
 idempotent: cards are issued by compare-and-swap and keyed once (supervision.services), so an overlapping run,
@@ -13,7 +14,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
-from sunlit.supervision.services import sweep
+from sunlit.supervision.services import notify_cards, sweep
 
 log = logging.getLogger("sunlit.supervision")
 
@@ -24,4 +25,5 @@ def sweep_every_minute() -> dict[str, int]:
     result = sweep().as_dict()
     if result["new"]:
         log.info("电子监察扫描 %s", json.dumps(result))
+    notify_cards()  # the cards' recipients are texted once, whichever run claims them
     return result
