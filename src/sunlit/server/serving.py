@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import atexit
+import os
 import subprocess
-import sys
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -13,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from sunlit.record.sequencer import sequence_all, start_background_sequencer
+from sunlit.server.production import run_production, start_child
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -52,23 +52,15 @@ def start_task_worker(out: Any) -> subprocess.Popen[bytes] | None:
     (docs/deploy.md)."""
     if settings.HUEY.get("immediate"):
         return None
-    worker = subprocess.Popen([sys.executable, "-m", "sunlit", "run_huey", "--quiet"])  # noqa: S603
-
-    def stop() -> None:
-        if worker.poll() is None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-
-    atexit.register(stop)
+    worker = start_child(["run_huey", "--quiet"])
     out.write(f"后台任务（电子监察每分钟扫描一次）已在进程 {worker.pid} 中运行。")
     return worker
 
 
-def run_server(out: Any, host: str, port: int, notes: Iterable[str] = ()) -> None:
-    """Serve with Django's development server, static files included (DEBUG is off, so --insecure).
+def run_server(out: Any, host: str, port: int, notes: Iterable[str] = (), *, dev: bool = False) -> None:
+    """Serve with the production server (gunicorn: server.production), or with `dev` Django's autoreloading
+    development server; static files are served by the application (WhiteNoise) either way, the log's sequencer
+    and a task worker run beside it.
 
     `notes` are lines shown after the addresses (the demo's logins).
     """
@@ -76,12 +68,17 @@ def run_server(out: Any, host: str, port: int, notes: Iterable[str] = ()) -> Non
     for line in notes:
         out.write(line)
     out.write("按 Ctrl+C 停止服务。")
-    # Events become log leaves and signed checkpoints within a second, in this same process.
-    sequence_all()
-    start_background_sequencer(interval=0.2)
-    start_task_worker(out)
+    if os.environ.get("RUN_MAIN") != "true":  # not again in the process the development server reloads
+        sequence_all()  # what is queued becomes log leaves before the first request
+        start_task_worker(out)
+    if not dev:
+        run_production(host, port)
+        return
+    if os.environ.get("RUN_MAIN") != "true":
+        # Events become log leaves and signed checkpoints within a second, in the process that outlives reloads.
+        start_background_sequencer(interval=0.2)
     addr = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    args = [addr, "--noreload", "--insecure"]
+    args = [addr, "--insecure"]
     if ":" in host:
         args.append("--ipv6")
     call_command("runserver", *args)

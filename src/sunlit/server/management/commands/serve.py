@@ -50,12 +50,15 @@ def refuse_unless_ready(alias: str = DEFAULT_DB_ALIAS) -> None:
 
 
 class Command(BaseCommand):
-    help = "启动服务，使用已有的数据库（不迁移、不创建数据）。"
+    help = ("启动服务（生产服务器 gunicorn，另起日志排序进程和后台任务进程），使用已有的数据库（不迁移、不创建数据）。"
+            "进程数等见 SUNLIT_WORKERS、SUNLIT_THREADS、SUNLIT_TIMEOUT。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000, help="服务端口（默认 8000）")
         parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+        parser.add_argument("--dev", action="store_true",
+                            help="用 Django 开发服务器（代码修改后自动重载），仅供开发；默认用生产服务器 gunicorn")
 
     def handle(self, *args: Any, **options: Any) -> None:
         refuse_unless_ready()
-        run_server(self.stdout, options["host"], options["port"])
+        run_server(self.stdout, options["host"], options["port"], dev=options["dev"])
