@@ -135,6 +135,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sunlit.core.accesslog.AccessLog",  # outermost: every answer is logged, the refusals below included
     "django.middleware.security.SecurityMiddleware",
     "sunlit.core.middleware.RequestSizeLimit",  # before anything reads a body (the CSRF check reads the form)
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -147,6 +148,30 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Logs: errors with their tracebacks (Django's request and server errors, the task worker, Sunlit's own) to
+# stderr and to a rotating file in the data folder (logs/sunlit.log, 10 MB × 5); the access log
+# (core.accesslog) to the same places unless SUNLIT_ACCESS_LOG=0 (a route can keep out of it: @no_access_log).
+SUNLIT_ACCESS_LOG = _env_bool("SUNLIT_ACCESS_LOG", True)
+_LOG_HANDLERS: dict[str, dict[str, Any]] = {
+    "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+}
+if DATA_DIR and (DATA_DIR / "logs").is_dir():  # `sunlit init` makes it; reading settings creates nothing
+    _LOG_HANDLERS["file"] = {"class": "logging.handlers.RotatingFileHandler", "formatter": "plain",
+                             "filename": str(DATA_DIR / "logs" / "sunlit.log"), "maxBytes": 10 * 1024 * 1024,
+                             "backupCount": 5, "encoding": "utf-8"}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "handlers": _LOG_HANDLERS,
+    "loggers": {
+        "django": {"handlers": list(_LOG_HANDLERS), "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": list(_LOG_HANDLERS), "level": "ERROR", "propagate": False},
+        "sunlit": {"handlers": list(_LOG_HANDLERS), "level": "INFO", "propagate": False},
+        "huey": {"handlers": list(_LOG_HANDLERS), "level": "WARNING", "propagate": False},
+    },
+}
 
 ROOT_URLCONF = "sunlit.urls"
 WSGI_APPLICATION = "sunlit.wsgi.application"

@@ -113,6 +113,7 @@ def initialise(database: str = DEFAULT_DB_ALIAS) -> list[Step]:
         steps.append(_folder(folder))
         if settings.STATIC_ROOT:  # where WhiteNoise also looks; it warns about a missing folder
             Path(settings.STATIC_ROOT).mkdir(exist_ok=True)
+        (folder / "logs").mkdir(mode=0o700, exist_ok=True)  # settings.LOGGING's file, from the next start
     steps.append(_secret_key())
     db = _database(database)
     if db is not None:

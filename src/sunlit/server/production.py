@@ -51,8 +51,7 @@ def server_options(host: str, port: int) -> dict[str, Any]:
         "limit_request_line": 8190,
         "limit_request_fields": 100,
         "limit_request_field_size": 8190,
-        "accesslog": "-" if os.environ.get("SUNLIT_ACCESS_LOG", "1").strip().lower() not in {"0", "off", "no", "false"}
-        else None,
+        "accesslog": None,  # Sunlit's own (core.accesslog): it can leave routes out
         "errorlog": "-",
         "proc_name": "sunlit",
         "forwarded_allow_ips": os.environ.get("SUNLIT_TRUSTED_PROXIES", "127.0.0.1"),
