@@ -230,9 +230,9 @@ def _tasks(url: str | None) -> dict[str, Any]:
                 "filename": str(_data_file("tasks.sqlite3"))}
     scheme = url.split("://", 1)[0].lower()
     if scheme in {"redis", "rediss"}:
-        return {**common, "huey_class": "huey.RedisHuey", "url": url}
+        return {**common, "huey_class": "sunlit.core.tasks.LeaderRedisHuey", "url": url}
     if scheme in {"postgres", "postgresql"}:
-        return {**common, "huey_class": "huey.PostgresHuey", "dsn": url}
+        return {**common, "huey_class": "sunlit.core.tasks.LeaderPostgresHuey", "dsn": url}
     if scheme == "memory":
         return {**common, "huey_class": "huey.MemoryHuey", "immediate": True}
     if scheme == "sqlite":
