@@ -145,6 +145,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sunlit.core.routing.PublicReadsOnReplica",  # knows who asks: anonymous public reads may use a replica
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -213,6 +214,16 @@ if DATABASES["default"]["ENGINE"] in {"django.db.backends.sqlite3", "sunlit.serv
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(_env_seconds("SUNLIT_CONN_MAX_AGE", 60))
+
+# SUNLIT_REPLICA_DATABASE_URL: a read replica of the primary; anonymous public reads go there (core.routing).
+_replica_url = _env("SUNLIT_REPLICA_DATABASE_URL")
+if _replica_url:
+    DATABASES["replica"] = {**dj_database_url.parse(_replica_url), "TEST": {"MIRROR": "default"}}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["replica"]["OPTIONS"] = {"init_command": "PRAGMA query_only=ON;"}
+    else:
+        DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASE_ROUTERS = ["sunlit.core.routing.PublicReadRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
