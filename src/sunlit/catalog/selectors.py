@@ -44,6 +44,24 @@ def page_of(items: QuerySet[PowerItem], start: int, size: int) -> list[PowerItem
     return list(items.filter(pk__in=items.values("pk")[start:start + size]))
 
 
+class NarrowPages:
+    """`items` for Django's Paginator, each page read by `page_of`: what the portal's list pages use."""
+
+    def __init__(self, items: QuerySet[PowerItem]) -> None:
+        self.items = items
+        self.ordered = items.ordered
+
+    def count(self) -> int:
+        return self.items.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[PowerItem]:
+        start = window.start or 0
+        return page_of(self.items, start, (window.stop or start) - start)
+
+
 def _public_leaders() -> QuerySet[Official]:
     """A version names its responsible leader only when that official is public too."""
     return public_queryset(Official).order_by()

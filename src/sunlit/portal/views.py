@@ -9,7 +9,7 @@ from django.shortcuts import render
 from sunlit.cases import selectors as case_selectors
 from sunlit.cases import services as case_services
 from sunlit.catalog import selectors
-from sunlit.catalog.models import Category
+from sunlit.catalog.models import Category, PowerItem
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import risks
 from sunlit.flows import selectors as flow_selectors
@@ -32,7 +32,8 @@ def power_list(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("category", "")
     category = asked if asked in Category.values else None
     items = selectors.public_powers(unit_code=unit_code, category=category, q=q, include_sub_units=True)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    pages: Paginator[PowerItem] = Paginator(selectors.NarrowPages(items), PAGE_SIZE)  # type: ignore[arg-type]
+    page = pages.get_page(request.GET.get("page"))
     unit = public_queryset(Unit).filter(code=unit_code).first() if unit_code else None
     return render(request, "portal/power_list.html", {
         "page": page, "q": q, "unit": unit, "category": category, "categories": Category.choices,
