@@ -166,7 +166,7 @@ def test_every_staff_login_stands_for_an_official_and_the_admin_for_no_one(demo:
 
 def test_the_county_has_handled_cases_with_what_supervision_looks_for(demo: DemoSummary) -> None:
     states = set(Case.objects.values_list("state", flat=True))
-    assert Case.objects.count() >= 200
+    assert Case.objects.count() >= 2000 and Case.objects.values("unit").distinct().count() >= 5
     assert {CaseState.APPROVED, CaseState.NOT_ACCEPTED, CaseState.WITHDRAWN, CaseState.OPEN} <= states
     assert ClockStop.objects.exists() and Case.objects.filter(extension_days__gt=0).exists()
     assert Rating.objects.filter(level__in=["1", "2"]).exists() and Rating.objects.filter(level="5").exists()

@@ -1,11 +1,11 @@
 """The demo county's cases (办件), September to November 2026, as the county would have handled them.
 
-A small simulation: applications arrive in office hours on working days at the units that take them
-(the land bureau, 清水镇 and its villages), and each walks its item's published flow through the
-services, done by the officials who hold each step's post, the clock moving forward only. Most finish on
-time; some are corrected (补正), heard, extended, refused, withdrawn or left to run late; a few carry the
-irregularities e-supervision looks for (a step recorded days after it was done, an application entered
-days after it was received, a case voided after its limit). Ended cases are rated, not all of them and
+A simulation of three thousand cases: applications arrive in office hours on working days at every unit
+of the county that takes them, and each walks its item's published flow through the services, done by the
+officials who hold each step's post, the clock moving forward only. Most finish on time; some are corrected
+(补正), heard, extended, refused, withdrawn or left to run late; a few carry the irregularities
+e-supervision looks for (a step recorded days after it was done, an application entered days after it was
+received, a case voided after its limit, a second 补正, a fee the item's published fees do not allow). Ended cases are rated, not all of them and
 not all well. Deterministic: the same seed gives the same county.
 """
 
@@ -16,6 +16,7 @@ import heapq
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,15 +38,16 @@ from sunlit.org.models import Appointment
 
 TZ = ZoneInfo("Asia/Shanghai")
 UNITS = (ROOT_CODE,)  # the whole county: every unit and the units under it
-FIRST_DAY = dt.date(2026, 6, 1)
+FIRST_DAY = dt.date(2026, 9, 15)  # the county's list and flows are in place by then (build.py)
 LAST_DAY = dt.date(2026, 11, 13)
 CASES = 3000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰文辉鹏飞俊红梅建国志强春燕海波"
 SUBJECTS = ("在本组宅基地上翻建住房", "申请临时使用集体土地堆放建材", "办理房屋不动产首次登记", "申请困难救助",
             "承包地流转合同鉴证", "新建生猪养殖用房", "申请设施农业用地备案", "修缮危旧住房")
-PROFILES = (("smooth", 58), ("correction", 12), ("hearing", 4), ("late", 10), ("extended", 4), ("refused", 6),
-            ("withdrawn", 3), ("offline", 2), ("void_late", 2), ("late_entry", 1))
+PROFILES = (("smooth", 56), ("correction", 12), ("hearing", 4), ("late", 10), ("extended", 4), ("refused", 6),
+            ("withdrawn", 3), ("offline", 2), ("void_late", 2), ("late_entry", 1), ("corrected_twice", 1),
+            ("fee", 1))
 AVOID = {StepKind.CORRECTION, StepKind.NOT_ACCEPTED, StepKind.DENIED, StepKind.HEARING, StepKind.EXPERT_REVIEW,
          StepKind.TESTING}
 
@@ -56,7 +58,7 @@ class Plan:
     profile: str
     received: dt.datetime
     case: Case | None = None
-    corrected: bool = False
+    corrections: int = 0
     extended: bool = False
     late_step: int = 0  # which step (counted from acceptance) takes too long
     steps_done: int = 0
@@ -184,8 +186,10 @@ class CaseSimulation:
         if plan.profile == "offline" and plan.steps_done == 2:
             done_at = self.clock.at - dt.timedelta(days=4)  # handled on paper, entered four days later
             done_at = max(done_at, case.step_started_at or case.received_at)
+        # a fee the item's published fees do not allow, charged at the step after acceptance
+        fee = Decimal("50") if plan.profile == "fee" and plan.steps_done == 1 else None
         if not self._try(lambda: cases.case_step_done(case=case, outcome=outcome, opinion=opinion, actor=actor,
-                                                      done_at=done_at)):
+                                                      done_at=done_at, fee=fee)):
             return None
         plan.steps_done += 1
         return self.later(self.clock.at, self.duration(plan, step))
@@ -213,8 +217,9 @@ class CaseSimulation:
         ways = list(Transition.objects.filter(source=step).select_related("target").order_by("position"))
         kinds = {t.target.kind: t for t in ways}
         if step.kind == StepKind.ACCEPT:
-            if plan.profile == "correction" and not plan.corrected and StepKind.CORRECTION in kinds:
-                plan.corrected = True
+            allowed = {"correction": 1, "corrected_twice": 2}.get(plan.profile, 0)  # the second breaks 一次性告知
+            if plan.corrections < allowed and StepKind.CORRECTION in kinds:
+                plan.corrections += 1
                 return kinds[StepKind.CORRECTION].outcome, "申请材料不齐全，一次性告知需补正：宅基地使用证明、四邻意见"
             if plan.profile == "refused" and StepKind.NOT_ACCEPTED in kinds:
                 return kinds[StepKind.NOT_ACCEPTED].outcome, "申请事项不属于本机关职权范围，已告知向有关机关申请"
