@@ -7,6 +7,7 @@ and `sunlit demo` run first (sunlit.server.initialise). Every default is written
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -205,6 +206,9 @@ elif DATA_DIR:
                              "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")}}}
 else:
     DATABASES = {"default": {"ENGINE": "sunlit.server.nodatadir", "NAME": ""}}
+# The embedded default: the SQLite file in the data folder, which only this machine reaches. Anything else
+# (SUNLIT_DATABASE_URL) may be a county's server, where `sunlit demo` gives its logins random passwords.
+SUNLIT_EMBEDDED_DATABASE = not _database_url and DATA_DIR is not None
 if DATABASES["default"]["ENGINE"] in {"django.db.backends.sqlite3", "sunlit.server.nodatadir"}:
     # WAL lets the portal read while a clerk writes; IMMEDIATE avoids upgrade deadlocks.
     # Django turns foreign keys on for SQLite itself; the pragma repeats it for clarity.
@@ -253,9 +257,36 @@ def _tasks(url: str | None) -> dict[str, Any]:
 
 HUEY = _tasks(_env("SUNLIT_TASKS_URL"))
 
+# Passwords set through Django's forms (the admin, `createsuperuser`, `changepassword`): at least ten
+# characters, not a common password, not all digits, not like the login's own name or e-mail.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "sunlit.core.passwords.MinimumLength", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Django's password check, refused before it runs while the name or the address is locked out after too
+# many failures (sunlit.core.lockout; the console, the admin and API tokens alike).
+AUTHENTICATION_BACKENDS = ["sunlit.org.backends.LockoutBackend"]
+
+
+def _trusted_proxies(value: str | None) -> tuple[str, ...]:
+    """SUNLIT_TRUSTED_PROXIES: the reverse proxies (addresses or networks, comma-separated) whose
+    X-Forwarded-For is believed (sunlit.core.remote). None by default: the client is REMOTE_ADDR."""
+    networks = []
+    for part in (value or "").split(","):
+        if part.strip():
+            try:
+                networks.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"SUNLIT_TRUSTED_PROXIES: {part.strip()!r} is not an address or a network (10.0.0.1, 10.0.0.0/8)"
+                ) from None
+    return tuple(networks)
+
+
+SUNLIT_TRUSTED_PROXIES = _trusted_proxies(_env("SUNLIT_TRUSTED_PROXIES"))
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sunlit.api.api import api, openapi_document
+from sunlit.org.forms import AdminLoginForm
+
+admin.site.login_form = AdminLoginForm  # says when a login is locked out (core.lockout)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -191,7 +191,7 @@ def test_a_revoked_token_is_refused(editor: User) -> None:
     response = Client().post("/api/v1/powers", data=json.dumps(new_item()), content_type="application/json",
                              headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 401
-    assert response.json()["errors"] == [{"field": "Authorization", "message": "请先登录或提供有效的令牌"}]
+    assert response.json()["errors"] == [{"field": "Authorization", "message": "令牌已吊销，请重新签发"}]
 
 
 # ---------------------------------------------------------------- bad input, endpoint by endpoint

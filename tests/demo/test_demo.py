@@ -1,4 +1,6 @@
-"""The demo county: built once per module (inside a transaction rolled back at the end), then read."""
+"""The demo county: built once per module (inside a transaction rolled back at the end), then read. It is
+built as on a county's server (any database but the embedded SQLite file), where every login gets a random
+password, printed once."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 
 from sunlit.cases.models import Case, CaseState, CaseStep, ClockStop, Rating
 from sunlit.catalog.models import (
@@ -25,7 +29,8 @@ from sunlit.catalog.rules import Limit, promised_exceeds_statutory
 from sunlit.catalog.selectors import public_powers
 from sunlit.core.models import Event
 from sunlit.core.visibility import public_queryset
-from sunlit.demo.build import PASSWORD, ROOT_CODE, DemoSummary, build_demo
+from sunlit.demo.build import PASSWORD, ROOT_CODE, SHOWN_ONCE, DemoSummary, build_demo, demo_usernames
+from sunlit.demo.serving import login_lines
 from sunlit.org.models import Appointment, Official, Unit, UnitKind
 from sunlit.org.selectors import posts_held, principal_violations
 from sunlit.supervision.models import Card, CardLevel
@@ -35,10 +40,13 @@ TODAY = dt.date(2026, 11, 24)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSummary]:
-    """Build once for the module; the outer transaction is rolled back so no other test sees it."""
+    """Build once for the module, as into a county's PostgreSQL (SUNLIT_DATABASE_URL: not the embedded
+    database) and with the tests' fast hasher; the outer transaction is rolled back so no other test sees it."""
     with django_db_blocker.unblock():
         with transaction.atomic():
-            summary = build_demo()
+            with override_settings(SUNLIT_EMBEDDED_DATABASE=False,
+                                   PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                summary = build_demo()
             yield summary
             transaction.set_rollback(True)
 
@@ -133,8 +141,28 @@ def test_officials_and_logins(demo: DemoSummary) -> None:
     assert Official.objects.count() >= 60
     assert Appointment.objects.filter(post__is_principal=True).count() >= 10
     assert Official.objects.filter(portfolio__isnull=False).distinct().count() >= 40
-    assert authenticate(username="gt_reviewer", password=PASSWORD) is not None
-    assert authenticate(username="admin", password=PASSWORD).is_superuser  # type: ignore[union-attr]
+    assert authenticate(username="gt_reviewer", password=demo.passwords["gt_reviewer"]) is not None
+    assert authenticate(username="admin", password=demo.passwords["admin"]).is_superuser  # type: ignore[union-attr]
+
+
+def test_on_a_county_server_each_login_gets_its_own_random_password(demo: DemoSummary) -> None:
+    assert set(demo.passwords) == set(demo_usernames()) and "jw_supervisor" in demo.passwords
+    assert len(set(demo.passwords.values())) == len(demo.passwords)
+    for username, password in demo.passwords.items():
+        assert password != PASSWORD
+        validate_password(password, User.objects.get(username=username))
+    assert authenticate(username="admin", password=PASSWORD) is None
+    assert authenticate(username="gt_editor", password=PASSWORD) is None
+
+
+def test_the_random_passwords_are_printed_once_in_the_login_table(demo: DemoSummary) -> None:
+    first = "\n".join(login_lines(demo.passwords))
+    for username, password in demo.passwords.items():
+        assert any(username in line and password in line for line in first.splitlines()), username
+    later = "\n".join(login_lines())
+    assert "gt_reviewer" in later and SHOWN_ONCE in later
+    assert not any(password in later for password in demo.passwords.values())
+    assert PASSWORD not in later
 
 
 def test_second_build_adds_nothing(demo: DemoSummary) -> None:
@@ -151,7 +179,8 @@ def test_demo_command_without_serving(demo: DemoSummary, capsys: pytest.CaptureF
     call_command("demo", "--no-serve")
     out = capsys.readouterr().out
     assert "已存在" in out
-    assert "gt_reviewer" in out and PASSWORD in out
+    assert "gt_reviewer" in out and SHOWN_ONCE in out
+    assert PASSWORD not in out and demo.passwords["gt_reviewer"] not in out
 
 
 def test_every_staff_login_stands_for_an_official_and_the_admin_for_no_one(demo: DemoSummary) -> None:

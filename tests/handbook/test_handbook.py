@@ -72,7 +72,7 @@ def printed(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pyt
 
     folder = tmp_path_factory.mktemp("printed")
     with django_db_blocker.unblock(), transaction.atomic():
-        build_demo()
+        build_demo(random_passwords=False)  # the logins do not matter here; no slow hashing
         old, settings.SUNLIT_PUBLIC_URL = settings.SUNLIT_PUBLIC_URL, PUBLIC_URL
         try:
             unit = (public_queryset(Unit).annotate(n=Count("power_items", filter=Q(power_items__published_version__isnull=False)))

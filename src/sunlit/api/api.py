@@ -41,7 +41,10 @@ def _errors(request: HttpRequest, status: int, errors: list[dict[str, Any]]) -> 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     listed = getattr(exc, "errors", None) or [exc]
-    return _errors(request, exc.status, [{"field": e.field, "message": e.message} for e in listed])
+    response = _errors(request, exc.status, [{"field": e.field, "message": e.message} for e in listed])
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+    return response
 
 
 @api.exception_handler(ValidationError)

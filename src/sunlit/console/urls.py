@@ -1,13 +1,26 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sunlit.console.views import cases, dashboard, flows, org, powers, printed, risks, supervision, transfer
+from sunlit.console.views import (
+    account,
+    cases,
+    dashboard,
+    flows,
+    org,
+    powers,
+    printed,
+    risks,
+    supervision,
+    transfer,
+)
 
 app_name = "console"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(template_name="console/login.html"), name="login"),
+    path("login/", account.Login.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("tokens/", account.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
     path("powers/", powers.power_list, name="power_list"),
     path("powers/<int:item_id>/", powers.power_detail, name="power_detail"),
     path("powers/<int:item_id>/cancel/", powers.power_cancel, name="power_cancel"),

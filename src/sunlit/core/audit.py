@@ -31,12 +31,13 @@ def audit_record(
         kind=kind,
         username=(username or "")[:USERNAME_MAX],
         actor=actor if getattr(actor, "pk", None) else None,
-        address=_ip(address),
+        address=ip_text(address),
         detail=detail or {},
     )
 
 
-def _ip(address: str | None) -> str | None:
+def ip_text(address: str | None) -> str | None:
+    """The address as the audit column keeps it (one spelling per address), or None if it is not one."""
     try:
         return str(ipaddress.ip_address((address or "").strip()))
     except ValueError:

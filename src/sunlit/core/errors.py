@@ -16,6 +16,12 @@ class DomainError(Exception):
         self.field = field
 
 
+class NotAuthenticated(DomainError):
+    """Credentials that no longer count (an expired or revoked API token): log in or get a new one."""
+
+    status = 401
+
+
 class NotAllowed(DomainError):
     status = 403
 
@@ -29,9 +35,14 @@ class Conflict(DomainError):
 
 
 class TooMany(DomainError):
-    """Too many attempts in a while (a guessed password, a flood): try again later."""
+    """Too many attempts in a while (a guessed password, a flood): try again later, after `retry_after`
+    seconds when that is known."""
 
     status = 429
+
+    def __init__(self, message: str, field: str | None = None, retry_after: int | None = None) -> None:
+        super().__init__(message, field)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

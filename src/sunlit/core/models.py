@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -53,6 +54,9 @@ class Event(models.Model):
 
 class AuditKind(models.TextChoices):
     LOGIN_FAILED = "login_failed", "登录失败"
+    LOGIN_LOCKED = "login_locked", "登录锁定"
+    LOGIN_REFUSED = "login_refused", "锁定期间拒绝登录"
+    TOKEN_REFUSED = "token_refused", "令牌已过期或已吊销"
     REFUSED = "refused", "拒绝操作"
     CASE_LOOKUP_FAILED = "case_lookup_failed", "办件查询失败"
 
@@ -83,7 +87,10 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "审计记录"
-        indexes = [models.Index(fields=["kind", "at"])]
+        # The lockouts count by kind and name or address within a window (core.lockout, cases.selectors).
+        indexes = [models.Index(fields=["kind", "at"]),
+                   models.Index(fields=["kind", "username", "at"], name="audit_kind_username_at"),
+                   models.Index(fields=["kind", "address", "at"], name="audit_kind_address_at")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
@@ -101,14 +108,30 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+TOKEN_DAYS = 90
+"""How long an API token lives unless its issuer says otherwise (`sunlit issue-token --days N`)."""
+TOKEN_DAYS_MAX = 366
+# Using a token notes when, at most this often: not a write on every request.
+_USE_NOTED_EVERY = dt.timedelta(minutes=5)
+
+
+class TokenState(models.TextChoices):
+    ACTIVE = "active", "有效"
+    EXPIRED = "expired", "已过期"
+    REVOKED = "revoked", "已吊销"
+
+
 class ApiToken(models.Model):
     """A bearer token for API clients; only its hash is stored. Issued and revoked through
-    org.services (api_token_issue, api_token_revoke), which record the event."""
+    org.services (api_token_issue, api_token_revoke), which record the event. It works until it
+    expires or is revoked, whichever comes first; when it was last used is noted, not logged."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("名称", max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=clock.now)
+    created_at = models.DateTimeField("签发时间", default=clock.now)
+    expires_at = models.DateTimeField("到期时间")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     revoked = models.BooleanField("已吊销", default=False)
 
     class Meta:
@@ -118,16 +141,45 @@ class ApiToken(models.Model):
         return f"{self.user}·{self.name}"
 
     @classmethod
-    def issue(cls, user: Any, name: str, *, at: Any = None) -> tuple[ApiToken, str]:
+    def issue(cls, user: Any, name: str, *, at: Any = None, days: int = TOKEN_DAYS) -> tuple[ApiToken, str]:
         """The row and the raw token. Services call it (org.services.api_token_issue records the event)."""
         raw = "sl_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), created_at=at or clock.now())
+        at = at or clock.now()
+        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), created_at=at,
+                                   expires_at=at + dt.timedelta(days=days))
         return token, raw
 
     @classmethod
-    def user_for(cls, raw: str) -> Any | None:
-        token = cls.objects.select_related("user").filter(key_hash=_hash_token(raw), revoked=False).first()
-        if token is None or not token.user.is_active:
+    def find(cls, raw: str) -> ApiToken | None:
+        """The token this raw value is, whatever its state."""
+        return cls.objects.select_related("user").filter(key_hash=_hash_token(raw)).first()
+
+    def state(self, at: dt.datetime | None = None) -> TokenState:
+        if self.revoked:
+            return TokenState.REVOKED
+        if self.expires_at <= (at or clock.now()):
+            return TokenState.EXPIRED
+        return TokenState.ACTIVE
+
+    @property
+    def current_state(self) -> TokenState:
+        return self.state()
+
+    def note_use(self, at: dt.datetime | None = None) -> None:
+        """Note that the token was used now, unless that was noted a few minutes ago already."""
+        at = at or clock.now()
+        if self.last_used_at is not None and at - self.last_used_at < _USE_NOTED_EVERY:
+            return
+        ApiToken.objects.filter(pk=self.pk).filter(
+            models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lte=at - _USE_NOTED_EVERY)
+        ).update(last_used_at=at)
+        self.last_used_at = at
+
+    @classmethod
+    def user_for(cls, raw: str, *, at: dt.datetime | None = None) -> Any | None:
+        """The active login a usable token (neither expired nor revoked) stands for, or None."""
+        token = cls.find(raw)
+        if token is None or token.state(at) != TokenState.ACTIVE or not token.user.is_active:
             return None
         return token.user
 

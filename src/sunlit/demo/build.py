@@ -7,21 +7,29 @@ steps through working hours of 2026: the lists are compiled and approved in Janu
 changed in June and September (动态管理), and a few submissions, drafts and one rejection are left in
 November so the console has work to show.
 One database transaction: a failure leaves nothing behind.
+
+It is built only into a database that holds nothing else (foreign_data): never beside a county's real
+users, units or powers. Its logins get the documented PASSWORD in the embedded SQLite file of the data
+folder, which only this machine reaches; in any other database (SUNLIT_DATABASE_URL) each gets a random
+password, printed once (demo_passwords).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.hashers import make_password
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 
+from sunlit.cases.models import Case
 from sunlit.catalog import services
 from sunlit.catalog.models import (
     INTERNAL_CATEGORIES,
@@ -72,6 +80,7 @@ from sunlit.flows import services as flow_services
 from sunlit.flows.models import FlowVersion
 from sunlit.org import services as org_services
 from sunlit.org.models import Membership, Official, PortfolioArea, Post, Role, Unit, UnitKind
+from sunlit.server.initialise import sqlite_file
 from sunlit.supervision.services import sweep
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -157,7 +166,8 @@ class DemoSummary:
     officials: int = 0
     appointments: int = 0
     users: list[str] = field(default_factory=list)
-    kept_users: list[str] = field(default_factory=list)
+    # The random password of each login, when this call built the demo with them: shown this once.
+    passwords: dict[str, str] = field(default_factory=dict)
 
     @property
     def total_items(self) -> int:
@@ -168,18 +178,89 @@ def demo_exists() -> bool:
     return Unit.objects.filter(code=ROOT_CODE).exists()
 
 
-def build_demo() -> DemoSummary:
-    """Create the demo county unless it is there already; idempotent."""
+class DemoRefused(Exception):
+    """The database holds data the demo did not make: the demo is not built into it."""
+
+
+# What the demo looks for before it builds, each with the column that names a row in the refusal.
+_FOREIGN: list[tuple[type[Any], str, str]] = [
+    (User, "账号", "username"), (Unit, "单位", "name"), (Official, "干部", "name"),
+    (PowerItem, "职权事项", "code"), (Case, "办件", "receipt"),
+]
+
+
+def foreign_data() -> list[str]:
+    """What the database holds that the demo did not make, in words (`账号2个（alice、bob）`); empty when the
+    demo may be built (nothing there yet) or is built already. It only reads, and may run before migrating:
+    a table a migration has still to create holds nothing."""
+    path = sqlite_file(connection.settings_dict)
+    if path is not None and not path.exists():
+        return []
+    tables = set(connection.introspection.table_names())
+    if Unit._meta.db_table in tables and demo_exists():
+        return []
+    found = []
+    for model, label, column in _FOREIGN:
+        if model._meta.db_table not in tables:
+            continue
+        rows = model._default_manager.order_by("pk")
+        count = rows.count()
+        if count:
+            names = "、".join(str(v) for v in rows.values_list(column, flat=True)[:3])
+            found.append(f"{label}{count}个（{names}{'等' if count > 3 else ''}）")
+    return found
+
+
+def refusal(found: list[str]) -> str:
+    return ("数据库中已有不是演示程序创建的数据：" + "；".join(found) + "。演示县只建在空数据库中，以免演示账号"
+            "进入正式环境；本次没有写入任何内容。如需演示，请另用一个空数据库（SUNLIT_DATABASE_URL），或不设"
+            " SUNLIT_DATABASE_URL 而使用新的数据目录（SUNLIT_DATA_DIR）。")
+
+
+def demo_usernames() -> list[str]:
+    """Every demo login that has a password: the administrator, each unit's editor and reviewer, the
+    supervisor (the officials' own logins for the cases, made later, have none)."""
+    names = [org_data.ADMIN[0]]
+    for d in org_data.units():
+        if d.users:
+            names += [f"{d.prefix.lower()}_editor", f"{d.prefix.lower()}_reviewer"]
+    return [*names, org_data.SUPERVISOR[0]]
+
+
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
+
+
+def random_password() -> str:
+    """Three groups of four (about 69 bits), easy to read off a terminal: `k7Qm-x2Pz-w9Rt`."""
+    return "-".join("".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def demo_passwords(random_passwords: bool | None = None) -> dict[str, str]:
+    """The password each demo login gets: the documented PASSWORD in the embedded SQLite file of the data
+    folder (settings.SUNLIT_EMBEDDED_DATABASE), a random one each in any other database, which may be a
+    county's server. `random_passwords` overrides the choice."""
+    if random_passwords is None:
+        random_passwords = not settings.SUNLIT_EMBEDDED_DATABASE
+    return {name: random_password() if random_passwords else PASSWORD for name in demo_usernames()}
+
+
+def build_demo(*, random_passwords: bool | None = None) -> DemoSummary:
+    """Create the demo county unless it is there already; idempotent. Refuses (DemoRefused, nothing
+    written) a database holding data the demo did not make."""
     if demo_exists():
         return summarize(created=False)
+    found = foreign_data()
+    if found:
+        raise DemoRefused(refusal(found))
     started = time.perf_counter()
+    passwords = demo_passwords(random_passwords)
     clock = FixedClock(dt.datetime(2026, 1, 5, 9, 0, tzinfo=TZ))
     with transaction.atomic(), using_clock(clock):
-        builder = _Builder(clock)
+        builder = _Builder(clock, passwords)
         builder.run()
     summary = summarize(created=True)
     summary.seconds = time.perf_counter() - started
-    summary.kept_users = builder.kept_users
+    summary.passwords = {n: p for n, p in passwords.items() if p != PASSWORD}
     return summary
 
 
@@ -209,25 +290,46 @@ def summarize(*, created: bool) -> DemoSummary:
     return summary
 
 
-def logins() -> list[tuple[str, str, str]]:
-    """(username, password, what the login can do) for the demo's staff, most useful first."""
+SHOWN_ONCE = "（创建时已显示）"
+
+
+def documented_password_holds() -> bool:
+    """Whether the demo's administrator still has the documented PASSWORD (a demo built in the embedded
+    database), so that later runs may print it; a demo built with random passwords never shows them again."""
+    admin = User.objects.filter(username=org_data.ADMIN[0]).values_list("password", flat=True).first()
+    return admin is not None and check_password(PASSWORD, admin)
+
+
+def logins(passwords: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(username, password, what the login can do) for the demo's staff, most useful first: the random
+    `passwords` of a demo just built with them, else the documented PASSWORD where it holds, else a note
+    that they were shown when the demo was built."""
+    shared = PASSWORD if not passwords and documented_password_holds() else SHOWN_ONCE
+
+    def pw(username: str) -> str:
+        return (passwords or {}).get(username, shared)
+
     rows = [
-        ("admin", PASSWORD, "系统管理员（超级用户，可进入 /admin/ 和全部控制台功能）"),
-        ("gt_editor", PASSWORD, "县国土资源局 承办人：编制、提交事项"),
-        ("gt_reviewer", PASSWORD, "县国土资源局 审核人：审核、批准或退回（有待审核事项）"),
-        ("qsz_editor", PASSWORD, "清水镇 承办人：编制本镇及所辖村的事项"),
-        ("qsz_reviewer", PASSWORD, "清水镇 审核人：审核本镇及所辖村的事项（有待审核事项）"),
-        ("jw_supervisor", PASSWORD, "县纪委监委 纪检监察：查看全县事项、合规检查"),
+        ("admin", pw("admin"), "系统管理员（超级用户，可进入 /admin/ 和全部控制台功能）"),
+        ("gt_editor", pw("gt_editor"), "县国土资源局 承办人：编制、提交事项"),
+        ("gt_reviewer", pw("gt_reviewer"), "县国土资源局 审核人：审核、批准或退回（有待审核事项）"),
+        ("qsz_editor", pw("qsz_editor"), "清水镇 承办人：编制本镇及所辖村的事项"),
+        ("qsz_reviewer", pw("qsz_reviewer"), "清水镇 审核人：审核本镇及所辖村的事项（有待审核事项）"),
+        ("jw_supervisor", pw("jw_supervisor"), "县纪委监委 纪检监察：查看全县事项、合规检查"),
     ]
     for unit in org_data.units():
         if unit.users and unit.prefix not in {"GT", "QSZ"}:
             p = unit.prefix.lower()
-            rows.append((f"{p}_editor / {p}_reviewer", PASSWORD, f"{unit.name} 承办人 / 审核人"))
+            if passwords:
+                rows.append((f"{p}_editor", pw(f"{p}_editor"), f"{unit.name} 承办人"))
+                rows.append((f"{p}_reviewer", pw(f"{p}_reviewer"), f"{unit.name} 审核人"))
+            else:
+                rows.append((f"{p}_editor / {p}_reviewer", shared, f"{unit.name} 承办人 / 审核人"))
     return rows
 
 
 class _Builder:
-    def __init__(self, clock: FixedClock) -> None:
+    def __init__(self, clock: FixedClock, passwords: dict[str, str]) -> None:
         self.tl = Timeline(clock)
         self.defs = {u.code: u for u in org_data.units()}
         self.units: dict[str, Unit] = {}
@@ -236,12 +338,12 @@ class _Builder:
         self.officials: dict[tuple[str, str], Official] = {}
         self.users: dict[str, User] = {}
         self.login_of: dict[tuple[str, str], User] = {}
-        self.kept_users: list[str] = []
         self.keyed: dict[tuple[str, str], PowerItem] = {}
         self.deferred: list[tuple[Unit, Spec, str]] = []
         self.names = iter(org_data.fictional_names())
         self.phones = iter(range(100, 1000))
-        self.password_hash = make_password(PASSWORD)
+        self.passwords = passwords
+        self._hashes: dict[str, str] = {}  # one hash for the shared password, one for each random one
         self._portfolio_cache: dict[int, set[str]] = {}
 
     # --- organisation (配权) -------------------------------------------------------------------
@@ -300,25 +402,20 @@ class _Builder:
             org_services.official_assign_portfolio(official=official, area=self.areas[area], actor=self.admin)
 
     def _user(self, username: str, display: str, *, superuser: bool = False) -> User:
-        existing = User.objects.filter(username=username).first()
-        if existing is not None:
-            # Someone made this login before the demo: keep it and its password.
-            self.kept_users.append(username)
-            self.users[username] = existing
-            return existing
+        password = self.passwords[username]
+        if password not in self._hashes:
+            self._hashes[password] = make_password(password)
         user = User.objects.create(
-            username=username, password=self.password_hash, first_name=display, is_staff=superuser,
+            username=username, password=self._hashes[password], first_name=display, is_staff=superuser,
             is_superuser=superuser, date_joined=clock_mod.now())
         self.users[username] = user
         return user
 
     def _login(self, username: str, display: str, unit_code: str, role: str, post_role: str) -> None:
-        """A staff login with its role, to be linked to the official holding `post_role` in the unit (a
-        login kept from before the demo stays unlinked if it already stands for someone)."""
+        """A staff login with its role, linked to the official holding `post_role` in the unit."""
         user = self._user(username, display)
         org_services.membership_grant(user=user, unit=self.units[unit_code], role=role, actor=self.admin)
-        if username not in self.kept_users or not Official.objects.filter(user=user).exists():
-            self.login_of[(unit_code, post_role)] = user
+        self.login_of[(unit_code, post_role)] = user
 
     def build_users(self) -> None:
         for d in self.defs.values():

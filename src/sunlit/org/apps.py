@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in
 
 
 class OrgConfig(AppConfig):
@@ -11,4 +11,3 @@ class OrgConfig(AppConfig):
         from sunlit.org import signals
 
         user_logged_in.connect(signals.on_login, dispatch_uid="sunlit.org.login")
-        user_login_failed.connect(signals.on_login_failed, dispatch_uid="sunlit.org.login_failed")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from sunlit.core.models import NATIONAL
+from sunlit.core.models import NATIONAL, ApiToken
 from sunlit.org.models import Appointment, Official, Post, Unit
 from sunlit.org.permissions import units_for
 from sunlit.org.services import PRINCIPAL_RULE
@@ -62,3 +62,17 @@ def unit_calendar(unit: Unit) -> str:
     codes = [code for code in unit.path.split("/") if code]
     named = dict(Unit.objects.filter(code__in=codes).exclude(calendar="").values_list("code", "calendar"))
     return next((named[code] for code in reversed(codes) if code in named), NATIONAL)
+
+
+def api_tokens(*, user: Any = None) -> QuerySet[ApiToken]:
+    """API tokens, newest first: a login's own (the console shows a person theirs), or every one (the
+    `list-tokens` command, run by whoever runs the server)."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
+    return tokens if user is None else tokens.filter(user=user)
+
+
+def own_api_token(*, viewer: Any, token_id: int) -> ApiToken | None:
+    """The viewer's token with this id; None for anyone else's, as if it did not exist."""
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    return ApiToken.objects.filter(pk=token_id, user=viewer).first()

@@ -21,7 +21,15 @@ from sunlit.core import calendar
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError
-from sunlit.core.models import NATIONAL, ApiToken, CalendarDay, CalendarNotice, DayKind
+from sunlit.core.models import (
+    NATIONAL,
+    TOKEN_DAYS,
+    TOKEN_DAYS_MAX,
+    ApiToken,
+    CalendarDay,
+    CalendarNotice,
+    DayKind,
+)
 from sunlit.core.sms import mask_phone
 from sunlit.core.visibility import Audience, Exemption
 from sunlit.org.models import Appointment, Membership, Official, PortfolioArea, Post, Role, StaffContact, Unit
@@ -426,20 +434,28 @@ def login_record(*, user: Any, via: str, clock: Clock | None = None) -> None:
 
 
 @transaction.atomic
-def api_token_issue(*, user: Any, name: str, actor: Any, clock: Clock | None = None) -> tuple[ApiToken, str]:
-    """Issue an API token for an active login; returns the token and its raw value, which is shown once
-    and kept nowhere (neither in the table nor in the event)."""
+def api_token_issue(*, user: Any, name: str, actor: Any, days: int = TOKEN_DAYS,
+                    clock: Clock | None = None) -> tuple[ApiToken, str]:
+    """Issue an API token for an active login, good for `days` days (90 unless said); returns the token and
+    its raw value, which is shown once and kept nowhere (neither in the table nor in the event)."""
     if user is None or not user.is_active:
         raise DomainError("该账号不存在或已停用，不能签发令牌", field="user")
     name = _text(ApiToken, "name", name)
-    token, raw = ApiToken.issue(user, name, at=clock_mod.now(clock))
+    if len(name) > (ApiToken._meta.get_field("name").max_length or 100):
+        raise DomainError("令牌名称不能超过100个字", field="name")
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= TOKEN_DAYS_MAX:
+        raise DomainError(f"有效期应为1至{TOKEN_DAYS_MAX}天", field="days")
+    token, raw = ApiToken.issue(user, name, at=clock_mod.now(clock), days=days)
     record_event(actor=actor, action="org.api_token.issue", obj=token,
-                 after={"user": user.get_username(), "name": token.name}, clock=clock)
+                 after={"user": user.get_username(), "name": token.name, "expires_at": token.expires_at.isoformat()},
+                 clock=clock)
     return token, raw
 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: Any, clock: Clock | None = None) -> ApiToken:
+    """Revoke a token: it stops working at once. An expired token can still be revoked (it says so in
+    the list); a revoked one cannot be revoked again."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked:
         raise Conflict("该令牌已吊销", field="token")

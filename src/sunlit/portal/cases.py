@@ -17,6 +17,7 @@ from sunlit.cases.receipt import mask_id_number
 from sunlit.catalog import selectors
 from sunlit.core import clock
 from sunlit.core.errors import DomainError
+from sunlit.core.remote import client_address
 
 FIELDS = ("applicant_name", "applicant_id_number", "applicant_contact", "subject")
 GRANTED = "cases_granted"  # the case ids this browser session has opened with their password
@@ -56,7 +57,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             case = case_selectors.applicant_case(number=number, password=request.POST.get("password", "")[:40],
-                                                 address=request.META.get("REMOTE_ADDR"))
+                                                 address=client_address(request))
         except DomainError as exc:
             error, status = exc.message, exc.status
         else:

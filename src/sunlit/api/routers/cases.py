@@ -21,6 +21,7 @@ from sunlit.cases.receipt import mask_id_number
 from sunlit.cases.selectors import CaseFile, CaseStateKind
 from sunlit.core import clock
 from sunlit.core.errors import DomainError, NotFound
+from sunlit.core.remote import client_address
 
 router = Router(tags=["网上办事"])
 STAFF = ["办件办理"]
@@ -211,7 +212,7 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Any:
 @router.post("/cases/lookup", summary="凭受理编号和查询密码查询办理进度（失败过多会暂停查询）")
 def lookup(request: HttpRequest, payload: LookupIn) -> Any:
     case = selectors.applicant_case(number=payload.receipt, password=payload.password,
-                                    address=request.META.get("REMOTE_ADDR"))
+                                    address=client_address(request))
     return _progress(case)
 
 

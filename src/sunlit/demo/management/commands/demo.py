@@ -1,4 +1,7 @@
-"""`sunlit demo`: init and migrate, create the demo county (阳光县) once, then serve it with its logins."""
+"""`sunlit demo`: init and migrate, create the demo county (阳光县) once, then serve it with its logins.
+
+It refuses (exit 2, nothing written to the database, not even a migration) a database that holds data the
+demo did not make (sunlit.demo.build.foreign_data)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sunlit.demo.build import build_demo, unfinished_versions
+from sunlit.demo.build import DemoRefused, build_demo, foreign_data, refusal, unfinished_versions
 from sunlit.demo.serving import login_lines, print_logins
 from sunlit.server.initialise import initialise
 from sunlit.server.serving import run_server
@@ -31,9 +34,15 @@ class Command(BaseCommand):
         for step in steps:
             if step.created:
                 out.write(step.line)
+        found = foreign_data()
+        if found:
+            raise CommandError(refusal(found), returncode=2)
         out.write("正在迁移数据库……")
         call_command("migrate", interactive=False, verbosity=0)
-        summary = build_demo()
+        try:
+            summary = build_demo()
+        except DemoRefused as exc:
+            raise CommandError(str(exc), returncode=2) from None
         if summary.created:
             out.write(self.style.SUCCESS(f"已创建演示县“阳光县”（虚构单位，用时 {summary.seconds:.1f} 秒）。"))
         else:
@@ -45,10 +54,8 @@ class Command(BaseCommand):
         open_work = "、".join(f"{k}{v}" for k, v in unfinished_versions().items())
         out.write(f"  版本：{sum(summary.versions.values())}个（{open_work}）；已取消事项{summary.cancelled_items}项")
         out.write(f"  干部：{summary.officials}人，任职记录{summary.appointments}条；登录账号{len(summary.users)}个")
-        if summary.kept_users:
-            out.write(self.style.WARNING(
-                f"  以下账号在创建演示数据前已存在，保留原密码：{'、'.join(summary.kept_users)}"))
+        passwords = summary.passwords or None
         if options["no_serve"]:
-            print_logins(out)
+            print_logins(out, passwords)
             return
-        run_server(out, options["host"], options["port"], notes=login_lines())
+        run_server(out, options["host"], options["port"], notes=login_lines(passwords))
