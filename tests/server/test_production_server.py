@@ -135,3 +135,26 @@ def test_the_development_server_is_still_there(sunlit: Sunlit) -> None:
     done = subprocess.run(sunlit.command("serve", "--help"), cwd=sunlit.cwd, env=sunlit.env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0 and "--dev" in done.stdout
+
+
+def test_nothing_outlives_a_server_killed_outright(sunlit: Sunlit) -> None:
+    sunlit.ok("migrate", "-v", "0")
+    port = _free_port()
+    sunlit.env.update({"SUNLIT_WORKERS": "1", "SUNLIT_ACCESS_LOG": "0"})
+    server = sunlit.popen("serve", "--port", str(port))
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/log/checkpoint", timeout=5):
+                break
+        except OSError:
+            assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+            time.sleep(0.3)
+    processes = _tree(server.pid)
+    assert len(processes) >= 4  # the master, a worker, the log's sequencer, the task worker
+    server.kill()  # SIGKILL: no exit handler runs
+    server.wait(10)
+    deadline = time.monotonic() + 15
+    while [pid for pid in processes if _alive(pid)]:
+        assert time.monotonic() < deadline, "a process outlived the server"
+        time.sleep(0.2)

@@ -4,36 +4,31 @@ within seconds (core.leader)."""
 from __future__ import annotations
 
 import signal
-import subprocess
 import time
 
 from tests.server.conftest import Sunlit
-
-
-def _leader_line(worker: subprocess.Popen[str], deadline: float) -> bool:
-    assert worker.stdout is not None
-    while time.monotonic() < deadline:
-        line = worker.stdout.readline()
-        if "成为schedule主进程" in line:
-            return True
-        if not line and worker.poll() is not None:
-            return False
-    return False
+from tests.server.test_scale_out import Output
 
 
 def test_killing_the_leading_worker_lets_the_other_lead(sunlit: Sunlit) -> None:
     sunlit.ok("migrate", "-v", "0")
-    workers = [sunlit.popen("run_huey", "--quiet") for _ in range(2)]
+    workers = [Output(sunlit.popen("run_huey", "--quiet")) for _ in range(2)]
     try:
-        leader = workers[0] if _leader_line(workers[0], time.monotonic() + 30) else workers[1]
-        other = workers[1] if leader is workers[0] else workers[0]
-        leader.send_signal(signal.SIGKILL)
-        leader.wait(10)
-        started = time.monotonic()
-        assert _leader_line(other, started + 15), "no worker took over"
-        assert time.monotonic() - started < 10
+        deadline = time.monotonic() + 30
+        while not any(worker.leads() for worker in workers):
+            assert time.monotonic() < deadline, "no worker leads: " + "".join(workers[0].lines + workers[1].lines)
+            time.sleep(0.2)
+        assert sum(worker.leads() for worker in workers) == 1
+        leader = next(worker for worker in workers if worker.leads())
+        other = next(worker for worker in workers if worker is not leader)
+        leader.process.send_signal(signal.SIGKILL)
+        leader.process.wait(10)
+        killed = time.monotonic()
+        while not other.leads():
+            assert time.monotonic() - killed < 10, "no worker took over"
+            time.sleep(0.2)
     finally:
         for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                worker.wait(15)
+            if worker.process.poll() is None:
+                worker.process.terminate()
+                worker.process.wait(15)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -74,9 +75,18 @@ class SunlitServer(BaseApplication):  # type: ignore[misc]
         return application
 
 
+def _die_with_parent() -> None:
+    """In the child, before it runs: on Linux, the kernel sends it SIGTERM when its parent dies, however the
+    parent dies (SIGKILL included, when no exit handler runs)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_child(argv: list[str]) -> subprocess.Popen[bytes]:
     """`sunlit ARGV` as a child process that is stopped when this one exits."""
-    child = subprocess.Popen([sys.executable, "-m", "sunlit", *argv])  # noqa: S603
+    child = subprocess.Popen([sys.executable, "-m", "sunlit", *argv], preexec_fn=_die_with_parent)  # noqa: S603
     parent = os.getpid()
 
     def stop() -> None:  # in this process only, not in the workers gunicorn forks from it
