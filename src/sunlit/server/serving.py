@@ -68,7 +68,9 @@ def start_task_worker(out: Any) -> subprocess.Popen[bytes] | None:
 
 
 def run_server(out: Any, host: str, port: int, notes: Iterable[str] = ()) -> None:
-    """Serve with Django's development server, static files included (DEBUG is off, so --insecure).
+    """Serve with Django's development server. Static files are served by WhiteNoise, a middleware (--nostatic
+    turns off runserver's own handler, which would answer before any middleware), so they carry the same
+    security headers as the pages.
 
     `notes` are lines shown after the addresses (the demo's logins).
     """
@@ -81,7 +83,7 @@ def run_server(out: Any, host: str, port: int, notes: Iterable[str] = ()) -> Non
     start_background_sequencer(interval=0.2)
     start_task_worker(out)
     addr = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    args = [addr, "--noreload", "--insecure"]
+    args = [addr, "--noreload", "--nostatic"]
     if ":" in host:
         args.append("--ipv6")
     call_command("runserver", *args)
