@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -117,6 +119,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "csp",  # its system checks: the policy below is in django-csp 4's form
     "sunlit.core",
     "sunlit.org",
     "sunlit.catalog",
@@ -135,9 +138,14 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",  # the task runner: `sunlit run_huey` (settings.HUEY)
 ]
 
+# The first three answer for every response, static files (WhiteNoise) and refusals (413) included: HTTPS and
+# the headers below (SecurityMiddleware), Permissions-Policy and no-store on private pages (SecurityHeaders),
+# the Content-Security-Policy (django-csp).
 MIDDLEWARE = [
     "sunlit.core.accesslog.AccessLog",  # outermost: every answer is logged, the refusals below included
     "django.middleware.security.SecurityMiddleware",
+    "sunlit.core.middleware.SecurityHeaders",
+    "csp.middleware.CSPMiddleware",
     "sunlit.core.middleware.RequestSizeLimit",  # before anything reads a body (the CSRF check reads the form)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -326,6 +334,49 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# SUNLIT_HTTPS=1: served as https:// behind a proxy that ends TLS and says so in X-Forwarded-Proto (the proxy must
+# set that header itself, dropping any a client sent). Cookies go over https only, plain http is redirected, and
+# browsers are told to use https for a year, subdomains too. Off, the local demo runs on http://127.0.0.1.
+HTTPS = _env_bool("SUNLIT_HTTPS", False)
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # A host `.county.gov.cn` (the domain and its subdomains) is the origin pattern `https://*.county.gov.cn`.
+    CSRF_TRUSTED_ORIGINS = [f"https://*{host}" if host.startswith(".") else f"https://{host}"
+                            for host in ALLOWED_HOSTS if host != "*"]
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021, HSTS preload: entering a domain in the browsers' preload list binds every subdomain to
+    # https for good, and is for whoever owns the county's domain to decide and request, not for this setting.
+    "security.W021",
+]
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images, fonts and connections from
+# this site only, and no inline script, style attribute or <style> (tests/test_security_headers.py keeps the
+# templates so). The flow-chart SVG views set their own (no script at all, the chart's inline styles), which the
+# middleware leaves alone.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    },
+}
+# Browser features no page uses, refused to every page and to anything it embeds (core.middleware.SecurityHeaders).
+SUNLIT_PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
+    "idle-detection", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking"))
 
 NINJA_PAGINATION_PER_PAGE = 20
 

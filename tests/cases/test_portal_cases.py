@@ -32,7 +32,7 @@ def test_a_resident_applies_and_reads_the_receipt_and_password_once(office: Offi
     client = Client()
     received = apply(client, office)
     case = Case.objects.get()
-    password = re.search(r'letter-spacing:\.15em">([2-9A-Z]{8})<', received).group(1)  # type: ignore[union-attr]
+    password = re.search(r'class="receipt-password">([2-9A-Z]{8})<', received).group(1)  # type: ignore[union-attr]
 
     assert case.receipt in received and "只显示这一次" in received
     progress = client.get(f"/cases/{case.receipt}/").content.decode()
@@ -55,7 +55,7 @@ def test_anyone_else_needs_the_receipt_and_the_password(office: Office) -> None:
 def test_the_applicant_sees_acceptance_and_the_promised_date(office: Office) -> None:
     client = Client()
     received = apply(client, office)
-    password = re.search(r'letter-spacing:\.15em">([2-9A-Z]{8})<', received).group(1)  # type: ignore[union-attr]
+    password = re.search(r'class="receipt-password">([2-9A-Z]{8})<', received).group(1)  # type: ignore[union-attr]
     case = case_step_done(case=Case.objects.get(), outcome="受理", opinion="材料齐全", actor=office.window)
 
     later = Client()

@@ -262,7 +262,7 @@ def test_counter_entry_gives_the_receipt_and_the_password_once(office: Office, c
     assert case.channel == Channel.COUNTER and case.entered_by == office.window
     assert case.received_at.isoformat().startswith("2026-11-24T00:45")  # 08:45 in Shanghai
     slip = client.get(response["Location"]).content.decode()
-    password = re.search(r'letter-spacing:\.15em">([2-9A-Z]{8})<', slip).group(1)  # type: ignore[union-attr]
+    password = re.search(r'class="receipt-password">([2-9A-Z]{8})<', slip).group(1)  # type: ignore[union-attr]
     assert "受理回执" in slip and case.receipt in slip and "县自然资源局" in slip and "http://testserver/cases/" in slip
     assert "2026年11月24日 08:45" in slip
     again = client.get(response["Location"]).content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -26,6 +27,9 @@ api = NinjaAPI(
     description="公开数据无需登录；编制、提交、审核需令牌（Authorization: Bearer …）或登录会话。",
     renderer=ChineseJSONRenderer(),
     urls_namespace="api",
+    # The browsable docs (Swagger UI, served from static files) draw a few icons as data: images: that page
+    # alone may show them; everything else stays under the site's policy (settings.CONTENT_SECURITY_POLICY).
+    docs_decorator=csp_update({"img-src": ["data:"]}),
 )
 
 

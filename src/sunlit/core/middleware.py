@@ -1,6 +1,5 @@
-"""Refuse a request whose body is larger than any form takes (settings.SUNLIT_MAX_REQUEST_BYTES) before
-anything reads it: the CSRF check parses a form, uploads and all, before any view runs, so a view's own
-check would come after the whole body had been received and written to temporary files."""
+"""Middleware of Sunlit's own: the headers Django and django-csp do not set (SecurityHeaders), and the refusal
+of a request whose body is larger than any form takes (RequestSizeLimit)."""
 
 from __future__ import annotations
 
@@ -10,8 +9,44 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+# Pages for staff, and what the API answers about cases (an applicant's receipt, query password and progress):
+# no browser, proxy or shared computer keeps a copy.
+_PRIVATE_PREFIXES = ("/console/", "/admin/", "/api/v1/cases")
+
+
+def _private(request: HttpRequest) -> bool:
+    path = request.path_info
+    if path.startswith(_PRIVATE_PREFIXES):
+        return True
+    if not path.startswith("/api/v1/"):
+        return False
+    # Any API answer to a staff client: a bearer token (authenticated by the API's handler, after the other
+    # middleware) or a console session.
+    user = getattr(request, "user", None)
+    return "HTTP_AUTHORIZATION" in request.META or bool(user is not None and user.is_authenticated)
+
+
+class SecurityHeaders:
+    """Permissions-Policy (settings.SUNLIT_PERMISSIONS_POLICY) on every response, and `Cache-Control: no-store` on
+    every private one (_private). It stands before WhiteNoise in settings.MIDDLEWARE, so static files have the
+    first too; SecurityMiddleware, before it, gives them nosniff and the Referrer-Policy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.SUNLIT_PERMISSIONS_POLICY)
+        if _private(request) and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response
+
 
 class RequestSizeLimit:
+    """Refuse a request whose body is larger than any form takes (settings.SUNLIT_MAX_REQUEST_BYTES) before
+    anything reads it: the CSRF check parses a form, uploads and all, before any view runs, so a view's own
+    check would come after the whole body had been received and written to temporary files."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 

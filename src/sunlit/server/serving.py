@@ -59,8 +59,9 @@ def start_task_worker(out: Any) -> subprocess.Popen[bytes] | None:
 
 def run_server(out: Any, host: str, port: int, notes: Iterable[str] = (), *, dev: bool = False) -> None:
     """Serve with the production server (gunicorn: server.production), or with `dev` Django's autoreloading
-    development server; static files are served by the application (WhiteNoise) either way, the log's sequencer
-    and a task worker run beside it.
+    development server; the log's sequencer and a task worker run beside it. Static files are served by
+    WhiteNoise, a middleware (--nostatic turns off runserver's own handler, which would answer before any
+    middleware), so they carry the same security headers as the pages.
 
     `notes` are lines shown after the addresses (the demo's logins).
     """
@@ -78,7 +79,7 @@ def run_server(out: Any, host: str, port: int, notes: Iterable[str] = (), *, dev
         # Events become log leaves and signed checkpoints within a second, in the process that outlives reloads.
         start_background_sequencer(interval=0.2)
     addr = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    args = [addr, "--insecure"]
+    args = [addr, "--nostatic"]
     if ":" in host:
         args.append("--ipv6")
     call_command("runserver", *args)
