@@ -12,14 +12,10 @@ Skipped, saying why, on a machine without Chromium: `apt-get install -y chromium
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.core.management import call_command
 
 from sunlit.core.calendar import forget_calendars, seed_national
@@ -27,27 +23,16 @@ from sunlit.core.clock import FixedClock
 from sunlit.flows import services as flows
 from sunlit.org.models import Post, Role, Unit
 from tests import factories
+from tests.browser.conftest import needs_chromium
 from tests.cases.conftest import _official, licensing_flow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed")
+pytestmark = needs_chromium
 
 SHOTS = Path("/tmp/journey-shots")
 BEIJING = ZoneInfo("Asia/Shanghai")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESK = {"viewport": {"width": 1366, "height": 900}}
 
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 def _at(day: int, month: int, hour: int, minute: int = 0) -> dt.datetime:

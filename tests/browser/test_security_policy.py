@@ -9,9 +9,6 @@ Skipped, saying why, on a machine without Chromium: `apt-get install -y chromium
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +18,10 @@ from django.contrib.auth.models import User
 from sunlit.cases.models import Case
 from sunlit.cases.services import case_submit
 from sunlit.org.models import Unit
+from tests.browser.conftest import needs_chromium
 from tests.cases.conftest import ID_NUMBER, Office
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed")
+pytestmark = needs_chromium
 
 SHOTS = Path("/tmp/security-shots")
 # Each page records what the policy refused, from before its own scripts run.
@@ -32,17 +29,6 @@ LISTEN = ("window.violations = []; document.addEventListener('securitypolicyviol
           " e => window.violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' at ' +"
           " e.sourceFile + ':' + e.lineNumber))")
 
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
 
 
 class Visitor:
