@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests.cases.conftest import office  # noqa: F401  (the land bureau's licensing item and its officials)
+from tests.supervision.board_cases import county_cases, supervisor  # noqa: F401  (the board's data)
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed")
 
