@@ -137,6 +137,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sunlit.core.middleware.RequestSizeLimit",  # before anything reads a body (the CSRF check reads the form)
+    "sunlit.core.middleware.ExceptionResponses",  # a busy database → 503; under /api/ every error in JSON
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
