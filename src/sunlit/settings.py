@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "sunlit.core.middleware.SecurityHeaders",
     "csp.middleware.CSPMiddleware",
     "sunlit.core.middleware.RequestSizeLimit",  # before anything reads a body (the CSRF check reads the form)
+    "sunlit.core.middleware.ExceptionResponses",  # a busy database → 503; under /api/ every error in JSON
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

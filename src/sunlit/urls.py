@@ -15,3 +15,6 @@ urlpatterns = [
     path("", include("sunlit.witness.urls")),
     path("", include("sunlit.portal.urls")),
 ]
+
+# An exception outside any view (a session saved as the response leaves): core.failures decides.
+handler500 = "sunlit.core.failures.server_error"

@@ -13,11 +13,13 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 
 from sunlit import cli
+from sunlit.catalog.excel import guard
 from sunlit.catalog.models import PowerItem, PowerItemVersion
 from sunlit.catalog.permissions import EDIT_ROLES
 from sunlit.org.models import Membership, Role
 from sunlit.org.permissions import has_role
 from tests import factories
+from tests.catalog import hostile
 from tests.catalog.test_excel import SIMPLE, counts, item, sheet
 
 
@@ -46,7 +48,8 @@ def test_import_command_writes_the_report_and_succeeds_with_refused_rows(
     out = import_(str(list_with_a_bad_row), "--unit", "YD-ZRZY", "--author", "editor", "--report", str(report_path))
 
     report = json.loads(report_path.read_text(encoding="utf-8"))
-    assert set(report) == {"imported", "errors", "dry_run", "sheet"}
+    assert set(report) == {"imported", "errors", "dry_run", "sheet", "refused"}
+    assert report["refused"] is None
     assert (report["imported"], report["dry_run"], report["sheet"]) == (1, False, "Sheet")
     assert [set(e) for e in report["errors"]] == [{"row", "field", "message"}] * 2
     assert [(e["row"], e["field"]) for e in report["errors"]] == [(3, "权力类型"), (4, "承诺时限")]
@@ -159,3 +162,48 @@ def test_export_command_writes_a_file_the_import_reads_back(
 def test_export_command_refuses_an_unknown_unit(tmp_path: Path, county: Any) -> None:
     with pytest.raises(CommandError, match="单位编码「YD-NONE」不存在"):
         call_command("export_powers", "--unit", "YD-NONE", str(tmp_path / "out.xlsx"))
+
+
+MERGED_MESSAGE = "工作表「权力清单」的合并单元格 A2:Z1048576 含 27,262,950 个单元格，超过上限 10,000"
+
+
+def test_a_workbook_beyond_a_limit_exits_non_zero_and_the_report_says_why(
+        tmp_path: Path, county: Any, capsys: pytest.CaptureFixture[str], in_process_cli: None) -> None:
+    path = hostile.merged_to_the_last_row(tmp_path / "清单.xlsx")
+    report_path = tmp_path / "report.json"
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["sunlit", "import-powers", str(path), "--unit", "YD-ZRZY", "--report", str(report_path)])
+
+    assert exit_.value.code == 1
+    assert MERGED_MESSAGE in capsys.readouterr().err
+    assert json.loads(report_path.read_text(encoding="utf-8")) == {
+        "imported": 0, "errors": [], "dry_run": False, "sheet": "", "refused": MERGED_MESSAGE}
+    assert not PowerItem.objects.exists()
+    assert not User.objects.filter(username="importer").exists()
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (hostile.many_cells, "工作表「权力清单」含 300,006 个单元格，超过上限 200,000"),
+    (hostile.not_a_zip, "无法读取文件，请确认是Excel（.xlsx）文件"),
+    (hostile.without_workbook, "文件中没有工作簿"),
+    (lambda path: hostile.zip_bomb(path, megabytes=120), "文件解压后共 120.1 MB，超过上限 100 MB"),
+])
+def test_every_refused_workbook_leaves_its_reason_in_the_report(
+        tmp_path: Path, county: Any, make: Any, message: str) -> None:
+    report_path = tmp_path / "report.json"
+
+    with pytest.raises(CommandError, match=message):
+        import_(str(make(tmp_path / "清单.xlsx")), "--unit", "YD-ZRZY", "--dry-run", "--report", str(report_path))
+
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["refused"].startswith(message) and report["dry_run"] is True and report["imported"] == 0
+
+
+def test_a_file_over_twenty_megabytes_is_refused_by_the_command(tmp_path: Path, county: Any) -> None:
+    path = tmp_path / "大.xlsx"
+    with path.open("wb") as f:
+        f.truncate(guard.MAX_FILE_BYTES + 1)
+
+    with pytest.raises(CommandError, match="文件大小为 20.1 MB，超过上限 20 MB"):
+        import_(str(path), "--unit", "YD-ZRZY")

@@ -115,6 +115,38 @@ def test_a_tile_beyond_the_latest_checkpoint_is_not_served(client: Any) -> None:
     assert get(client, "tile/0/001.p/44").status_code == 200
 
 
+@pytest.mark.parametrize("path", [
+    "tile/0/" + "x001/" * 2000 + "000",  # an index of 6,003 digits: past Python's int() limit
+    "tile/0/" + "x001/" * 7 + "000",  # 24 digits: no tree of 2**64 leaves has it
+    "tile/entries/" + "x999/" * 50 + "999.p/5",
+    "tile/0/" + "0" * 10_000,
+    "tile/" + "9" * 5_000 + "/000",
+    "tile/0/000.p/" + "9" * 5_000,
+    "tile/0/000/",
+    "tile/0/x/000",
+    "tile/0/%00",
+    "tile/-1/000",
+    "tile/0/000.p/0",
+    "tile/" + "../" * 100 + "checkpoint",
+])
+def test_malformed_and_overlong_tile_paths_are_404_not_500(client: Any, path: str) -> None:
+    grow(300, checkpoint=True)
+
+    response = get(client, path)
+
+    assert response.status_code == 404, path[:60]
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["leaf/" + "9" * 30, "leaf/" + "9" * 30 + "/document", "proof/" + "9" * 30,
+                                  "proof/1?size=" + "9" * 19, "consistency/" + "9" * 30,
+                                  "consistency/1/" + "9" * 30])
+def test_indexes_and_sizes_beyond_any_tree_are_404(client: Any, path: str) -> None:
+    grow(300, checkpoint=True)
+
+    assert get(client, path).status_code == 404, path
+
+
 def _proof_files(client: Any, tmp_path: Path, index: int, size: int | None = None) -> tuple[Path, Path, Path]:
     query = f"?size={size}" if size is not None else ""
     text = get(client, f"proof/{index}{query}")

@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from csp.decorators import csp_update
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from sunlit.api.messages import chinese_message
 from sunlit.api.routers import calendar, cases, flows, org, powers, supervision
+from sunlit.core import failures
 from sunlit.core.errors import DomainError
 
 
@@ -39,7 +40,7 @@ def openapi_document(request: HttpRequest) -> HttpResponse:
 
 
 def _errors(request: HttpRequest, status: int, errors: list[dict[str, Any]]) -> HttpResponse:
-    return api.create_response(request, {"errors": errors}, status=status)
+    return failures.json_errors(status, errors)
 
 
 @api.exception_handler(DomainError)
@@ -72,6 +73,15 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403 and "csrf" in str(exc).lower():
         return _errors(request, 403, [{"field": "csrfmiddlewaretoken", "message": "CSRF校验失败，请刷新页面后重试"}])
     return _errors(request, exc.status_code, [{"field": None, "message": str(exc)}])
+
+
+@api.exception_handler(Http404)  # ninja's own answers these in another shape
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else (a busy database → 503, a bug → 500, logged) in the same shape: core.failures."""
+    response = failures.response_for_exception(request, exc, as_json=True)
+    assert response is not None  # as_json: never left to Django's HTML pages
+    return response
 
 
 api.add_router("/", org.router)

@@ -223,3 +223,18 @@ class VersionStateOut(Schema):
     reviewer: str | None = Field(None, alias="reviewer.username")
     reviewed_at: LocalDateTime | None
     review_comment: str
+
+
+class ImportRowErrorOut(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class ImportReportOut(Schema):
+    """What an Excel import did (catalog.excel.ImportReport): items imported, each refused row."""
+
+    imported: int
+    errors: list[ImportRowErrorOut]
+    dry_run: bool
+    sheet: str

@@ -1,5 +1,15 @@
-"""Middleware of Sunlit's own: the headers Django and django-csp do not set (SecurityHeaders), and the refusal
-of a request whose body is larger than any form takes (RequestSizeLimit)."""
+"""Middleware of Sunlit's own.
+
+SecurityHeaders sets the headers Django and django-csp do not set.
+
+RequestSizeLimit refuses a request whose body is larger than any form takes
+(settings.SUNLIT_MAX_REQUEST_BYTES) before anything reads it: the CSRF check parses a form, uploads and
+all, before any view runs, so a view's own check would come after the whole body had been received
+and written to temporary files. It answers through core.failures, so the API always gets its JSON shape.
+
+ExceptionResponses maps what a view raises (a busy database; under /api/, anything) to a response, and
+puts an /api/ error answered in another shape (Django's 404 page, ninja's plain 405) into the API's.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +17,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+
+from sunlit.core import failures
 
 # Pages for staff, and what the API answers about cases (an applicant's receipt, query password and progress):
 # no browser, proxy or shared computer keeps a copy.
@@ -57,6 +68,16 @@ class RequestSizeLimit:
         except ValueError:
             length = 0  # Django then reads no body at all
         if length > limit:
-            page = render_to_string("request_too_large.html", {"limit_mb": limit // (1024 * 1024)})
-            return HttpResponse(page, status=413)
+            return failures.too_large(request, limit)
         return self.get_response(request)
+
+
+class ExceptionResponses:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return failures.in_api_shape(request, self.get_response(request))
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return failures.response_for_exception(request, exception)

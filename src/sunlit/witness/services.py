@@ -69,6 +69,12 @@ class BadRequest(AddCheckpointError):
     status = 400
 
 
+class TooLarge(AddCheckpointError):
+    """A body over MAX_REQUEST_BYTES: refused by its declared length before it is read."""
+
+    status = 413
+
+
 class Forbidden(AddCheckpointError):
     status = 403
 
@@ -114,13 +120,14 @@ def open_submission(body: bytes | str, trusted_keys: Callable[[str], Sequence[Ve
     """Parse an add-checkpoint body and verify its checkpoint's signature.
 
     ``trusted_keys(origin)`` gives the verifiers trusted for an origin, or None for an unknown origin.
-    Raises :class:`BadRequest` (malformed, or old size above the checkpoint's size, or a proof with
-    old size 0), :class:`UnknownLog` or :class:`Forbidden` (no valid signature by a trusted key; a
-    trusted key's signature that fails is refused too). Signatures of other keys are ignored.
+    Raises :class:`TooLarge` (a body over MAX_REQUEST_BYTES), :class:`BadRequest` (malformed, or old
+    size above the checkpoint's size, or a proof with old size 0), :class:`UnknownLog` or
+    :class:`Forbidden` (no valid signature by a trusted key; a trusted key's signature that fails is
+    refused too). Signatures of other keys are ignored.
     """
     if isinstance(body, bytes):
         if len(body) > MAX_REQUEST_BYTES:
-            raise BadRequest(f"request body over {MAX_REQUEST_BYTES} bytes")
+            raise TooLarge(f"request body over {MAX_REQUEST_BYTES} bytes")
         try:
             body = body.decode("utf-8")
         except UnicodeDecodeError:

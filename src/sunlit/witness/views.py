@@ -25,7 +25,7 @@ def add_checkpoint(request: HttpRequest) -> HttpResponse:
     except ValueError:
         length = 0
     if length > services.MAX_REQUEST_BYTES:
-        return _response(f"request body over {services.MAX_REQUEST_BYTES} bytes\n", 400)
+        return _response(f"request body over {services.MAX_REQUEST_BYTES} bytes\n", services.TooLarge.status)
     try:
         lines = services.add_checkpoint(request.body)
     except services.Conflict as exc:

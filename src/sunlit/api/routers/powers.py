@@ -10,11 +10,11 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from sunlit.api import schemas as s
 from sunlit.api.auth import staff_auth
-from sunlit.catalog import selectors, services
+from sunlit.catalog import excel, selectors, services
 from sunlit.catalog.models import Category, PowerItem, PowerItemVersion
 from sunlit.core.errors import DomainError, NotFound
 
@@ -42,6 +42,16 @@ def list_powers(request: HttpRequest, filters: Query[PowerFilters]) -> Any:
     start = (filters.page - 1) * filters.page_size
     return {"count": items.count(), "page": filters.page, "page_size": filters.page_size,
             "items": selectors.page_of(items, start, filters.page_size)}
+
+
+# Before /powers/{item_id}, which would otherwise take this address (and answer 405).
+@router.post("/powers/import", auth=staff_auth, tags=STAFF, response=s.ImportReportOut,
+             summary="从Excel（省级通用模板）导入权力清单")
+def import_powers(request: HttpRequest, unit: Form[str], file: File[UploadedFile], dry_run: Form[bool] = False) -> Any:
+    """Each good row becomes a submitted version and each bad row is listed with its reason; a file
+    beyond a limit (20 MB, 200,000 cells a sheet, …) is refused whole, naming the limit."""
+    return excel.import_powers(file, unit=selectors.unit_named(unit), author=request.user, dry_run=dry_run,
+                               file_name=file.name)
 
 
 @router.get("/powers/{item_id}", response=s.PowerDetailOut, summary="事项详情（现行版本）")

@@ -2,6 +2,9 @@
 
 Reading (`import_powers`):
 
+- The file must first pass the limits of guard.py (20 MB; 100 MB inflated; no zip bomb; 200,000 cells
+  a sheet; 10,000 cells a merged range; …), checked on the zip and a streamed scan of its XML before
+  openpyxl opens it, read-only. A refusal names the limit and what the file holds, and nothing is read.
 - The header is the row, among the first ten of the first sheet that has one, holding the most
   recognised column names; a title may stand above it. Columns may use the usual aliases
   (事项编码/权力编码, 事项名称/权力名称, 子项/子项名称, 权力类型/职权类型, 设定依据/法律法规依据,
@@ -35,10 +38,10 @@ content, except 承办岗位 and 责任领导, which the template has no column 
 """
 
 from sunlit.catalog.excel.exporter import export_powers, write_powers
+from sunlit.catalog.excel.guard import FileTooLarge, ImportFileError
 from sunlit.catalog.excel.importer import ImportReport, RowError, import_powers, importer_user
-from sunlit.catalog.excel.reader import ImportFileError
 
 __all__ = [
-    "ImportFileError", "ImportReport", "RowError", "export_powers", "import_powers", "importer_user",
+    "FileTooLarge", "ImportFileError", "ImportReport", "RowError", "export_powers", "import_powers", "importer_user",
     "write_powers",
 ]

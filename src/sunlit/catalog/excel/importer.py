@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from sunlit.catalog import services
 from sunlit.catalog.excel.columns import IDENTITY_KEYS
 from sunlit.catalog.excel.parse import ParsedRow, parse_row
-from sunlit.catalog.excel.reader import Header, SheetRow, find_header, group_blocks, load_book, read_rows
+from sunlit.catalog.excel.reader import Header, SheetRow, group_blocks, read_sheet
 from sunlit.catalog.models import PowerItem, PowerItemVersion
 from sunlit.catalog.permissions import EDIT_ROLES
 from sunlit.catalog.rules import normalize, parse_legal_bases
@@ -37,16 +37,18 @@ class RowError:
 @dataclass
 class ImportReport:
     """What an import did: `imported` counts the items created (a main item and each of its
-    sub-items count one each); `errors` names every refused row, column and reason."""
+    sub-items count one each); `errors` names every refused row, column and reason; `refused` is why
+    nothing was read at all (the file beyond a limit, unreadable, without header), else empty."""
 
     imported: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     sheet: str = ""
+    refused: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"imported": self.imported, "errors": [asdict(e) for e in self.errors],
-                "dry_run": self.dry_run, "sheet": self.sheet}
+                "dry_run": self.dry_run, "sheet": self.sheet, "refused": self.refused or None}
 
     @property
     def refused_rows(self) -> list[int]:
@@ -73,13 +75,12 @@ def import_powers(
     """
     if not has_role(author, unit, EDIT_ROLES):
         raise NotAllowed(f"您没有{unit.name}的编制权限", field="unit")
-    ws, header = find_header(load_book(file))
-    rows = read_rows(ws, header)
+    sheet = read_sheet(file)
     name = file_name or _file_name(file)
-    run = _Run(unit=unit, author=author, header=header, reason=f"Excel导入：{name}" if name else "Excel导入",
-               report=ImportReport(dry_run=dry_run, sheet=ws.title))
+    run = _Run(unit=unit, author=author, header=sheet.header, reason=f"Excel导入：{name}" if name else "Excel导入",
+               report=ImportReport(dry_run=dry_run, sheet=sheet.title))
     with transaction.atomic():
-        for block in group_blocks(rows):
+        for block in group_blocks(sheet.rows):
             if any(row.get("sub_name") or row.get("sub_code") for row in block):
                 _import_main(run, block)
             else:

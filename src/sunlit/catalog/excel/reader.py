@@ -1,5 +1,8 @@
 """Reading a clerk's sheet: find its header, read each row with merged cells filled in, and group the
-rows of a main item with those of its sub-items."""
+rows of a main item with those of its sub-items.
+
+The file passes the guard's limits first (guard.inspect), then openpyxl opens it read-only: rows are
+streamed, nothing is expanded, and the merged ranges come from the guard's scan."""
 
 from __future__ import annotations
 
@@ -9,19 +12,16 @@ from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
+from openpyxl.chartsheet import Chartsheet
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from sunlit.catalog.excel import guard
 from sunlit.catalog.excel.columns import BY_KEY, as_written, header_key
-from sunlit.core.errors import DomainError
+from sunlit.catalog.excel.guard import UNREADABLE, Area, ImportFileError
 
 HEADER_SCAN_ROWS = 10
 REQUIRED_KEYS = ("code", "name")
-
-
-class ImportFileError(DomainError):
-    """The file as a whole cannot be imported (unreadable, no header): nothing was read."""
 
 
 @dataclass
@@ -56,21 +56,51 @@ class SheetRow:
         return self.values.get(key, "")
 
 
-def load_book(file: IO[bytes] | str | Path) -> Workbook:
+@dataclass
+class Sheet:
+    """The sheet an import reads: its title, its header, and its data rows."""
+
+    title: str
+    header: Header
+    rows: list[SheetRow]
+
+
+def read_sheet(file: IO[bytes] | str | Path) -> Sheet:
+    """The first sheet with a header, read: refused (ImportFileError) when the file is beyond a limit
+    of the guard, unreadable, or has no header."""
+    inspection = guard.inspect(file)
+    book = load_book(file)
     try:
-        # data_only: clerks number rows with formulas (=ROW()-2); we want the values Excel shows.
-        return openpyxl.load_workbook(file, data_only=True)
+        ws, header = find_header(book)
+        # openpyxl keeps the sheet's part name privately; the guard's scan is keyed by the same name
+        merges = inspection.merges.get(getattr(ws, "_worksheet_path", ""), ())
+        return Sheet(ws.title, header, read_rows(ws, header, merges))
+    except ImportFileError:
+        raise
+    except Exception:  # read-only openpyxl parses each sheet as it is read, and fails there
+        raise ImportFileError(UNREADABLE, field="file") from None
+    finally:
+        book.close()
+
+
+def load_book(file: IO[bytes] | str | Path) -> Workbook:
+    """Open a workbook the guard has passed. Read-only: openpyxl streams each sheet and expands no
+    merged cell; data_only: clerks number rows with formulas (=ROW()-2), we want the values Excel shows;
+    no links: nothing outside the file is read."""
+    try:
+        return openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
     except FileNotFoundError:
         raise ImportFileError(f"找不到文件：{file}", field="file") from None
     except Exception:  # openpyxl raises many kinds of error for a file that is not xlsx
-        raise ImportFileError("无法读取文件，请确认是Excel（.xlsx）文件；旧版.xls文件请先在Excel中另存为.xlsx",
-                              field="file") from None
+        raise ImportFileError(UNREADABLE, field="file") from None
 
 
-def find_header(book: Workbook) -> tuple[Worksheet, Header]:
+def find_header(book: Workbook) -> tuple[ReadOnlyWorksheet, Header]:
     """The first sheet with a header row among its first rows, and that header."""
     for ws in book.worksheets:
-        if isinstance(ws, Worksheet):
+        if not isinstance(ws, Chartsheet):
+            # the dimension a file declares is not trusted: it can cut rows off or add millions
+            ws.reset_dimensions()
             header = _header_of(ws)
             if header is not None:
                 _require_columns(ws, header)
@@ -81,7 +111,7 @@ def find_header(book: Workbook) -> tuple[Worksheet, Header]:
     )
 
 
-def _header_of(ws: Worksheet) -> Header | None:
+def _header_of(ws: ReadOnlyWorksheet) -> Header | None:
     """The row among the first ones that holds the most recognised headers (a title may stand above)."""
     best: Header | None = None
     rows = ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True)
@@ -99,7 +129,7 @@ def _header_of(ws: Worksheet) -> Header | None:
     return best
 
 
-def _require_columns(ws: Worksheet, header: Header) -> None:
+def _require_columns(ws: ReadOnlyWorksheet, header: Header) -> None:
     missing = [BY_KEY[key].header for key in REQUIRED_KEYS if key not in header.columns]
     if missing:
         names = "、".join(f"“{m}”" for m in missing)
@@ -121,38 +151,51 @@ def cell_text(value: Any) -> str:
     return text.strip(" \t\n\xa0")
 
 
-def read_rows(ws: Worksheet, header: Header) -> list[SheetRow]:
-    merged = _merged_cells(ws, header.row)
+def read_rows(ws: ReadOnlyWorksheet, header: Header, merges: tuple[Area, ...] = ()) -> list[SheetRow]:
+    """The data rows below the header, in one pass from the first row, so that a merged range takes the
+    value of its first cell wherever that is. Only the header's columns are read."""
+    merged = _merged_cells(merges, header)
+    # A range covering a header column starts at or left of it: its first cell is within `width`.
+    anchors = {(area.min_row, area.min_col) for area in merged.values()}
+    values: dict[tuple[int, int], Any] = {}
     rows: list[SheetRow] = []
-    data = ws.iter_rows(min_row=header.row + 1, values_only=True)
-    for number, cells in enumerate(data, start=header.row + 1):
+    width = max(header.columns.values())
+    for number, cells in enumerate(ws.iter_rows(min_row=1, max_col=width, values_only=True), start=1):
+        for col, value in enumerate(cells, start=1):
+            if (number, col) in anchors:
+                values[(number, col)] = value
+        if number <= header.row:
+            continue
         row = SheetRow(number=number, values={})
         for key, col in header.columns.items():
             value = cells[col - 1] if col <= len(cells) else None
-            if (number, col) in merged:
-                value, rng = merged[(number, col)]
-                if key in REQUIRED_KEYS and rng.max_row > rng.min_row:
-                    row.spans[key] = (rng.min_row, rng.max_row)
+            area = merged.get((number, col))
+            if area is not None:
+                value = values.get((area.min_row, area.min_col))
+                if key in REQUIRED_KEYS and area.max_row > area.min_row:
+                    row.spans[key] = (area.min_row, area.max_row)
             row.values[key] = cell_text(value)
         if not _is_note_or_blank(row, header, merged):
             rows.append(row)
     return rows
 
 
-def _merged_cells(ws: Worksheet, header_row: int) -> dict[tuple[int, int], tuple[Any, CellRange]]:
-    """Every cell of a merged range below the header → (the range's value, the range)."""
-    cells: dict[tuple[int, int], tuple[Any, CellRange]] = {}
-    for rng in ws.merged_cells.ranges:
-        if rng.max_row <= header_row:
+def _merged_cells(merges: tuple[Area, ...], header: Header) -> dict[tuple[int, int], Area]:
+    """Each cell below the header, in a column the header names, that a merged range covers → that
+    range. The guard bounds the ranges; only the header's columns of them are expanded."""
+    cells: dict[tuple[int, int], Area] = {}
+    columns = sorted(set(header.columns.values()))
+    for area in merges:
+        if area.max_row <= header.row:
             continue
-        value = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(max(rng.min_row, header_row + 1), rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                cells[(r, c)] = (value, rng)
+        covered = [c for c in columns if area.min_col <= c <= area.max_col]
+        for r in range(max(area.min_row, header.row + 1), area.max_row + 1):
+            for c in covered:
+                cells[(r, c)] = area
     return cells
 
 
-def _is_note_or_blank(row: SheetRow, header: Header, merged: dict[tuple[int, int], tuple[Any, CellRange]]) -> bool:
+def _is_note_or_blank(row: SheetRow, header: Header, merged: dict[tuple[int, int], Area]) -> bool:
     """Rows that are not items: empty ones (a numbered template keeps only 序号), a repeated header,
     and notes (填表说明): one cell merged across the code and name columns, nothing outside it."""
     if not any(v for k, v in row.values.items() if k != "seq"):
@@ -160,9 +203,9 @@ def _is_note_or_blank(row: SheetRow, header: Header, merged: dict[tuple[int, int
     if header_key(row.get("name"))[0] == "name" and header_key(row.get("code"))[0] == "code":
         return True
     code_cell, name_cell = (row.number, header.columns["code"]), (row.number, header.columns["name"])
-    if code_cell not in merged or name_cell not in merged or merged[code_cell][1] is not merged[name_cell][1]:
+    if code_cell not in merged or name_cell not in merged or merged[code_cell] is not merged[name_cell]:
         return False
-    rng = merged[code_cell][1]
+    rng = merged[code_cell]
     return not any(value for key, value in row.values.items()
                    if not rng.min_col <= header.columns[key] <= rng.max_col)
 

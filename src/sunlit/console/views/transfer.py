@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 
 from sunlit.catalog import selectors
 from sunlit.catalog.excel import export_powers as run_export
+from sunlit.catalog.excel import guard
 from sunlit.catalog.excel import import_powers as run_import
 from sunlit.catalog.permissions import EDIT_ROLES, READ_ROLES
 from sunlit.core import clock
@@ -20,7 +21,7 @@ from sunlit.core.errors import DomainError
 @login_required
 def import_powers(request: HttpRequest) -> HttpResponse:
     units = selectors.staff_units(viewer=request.user, roles=EDIT_ROLES)
-    report, error = None, None
+    report, error, status = None, None, 200
     if request.method == "POST":
         unit = selectors.staff_unit(viewer=request.user, code=request.POST.get("unit"), roles=EDIT_ROLES)
         upload = request.FILES.get("file")
@@ -32,9 +33,11 @@ def import_powers(request: HttpRequest) -> HttpResponse:
             try:
                 report = run_import(upload, unit=unit, author=request.user,
                                     dry_run=bool(request.POST.get("dry_run")), file_name=upload.name)
-            except DomainError as exc:  # an unreadable file or no edit right on the unit
-                error = exc.message
-    return render(request, "console/import.html", {"units": units, "report": report, "error": error})
+            except DomainError as exc:  # a file beyond a limit, unreadable, or no edit right on the unit
+                error, status = exc.message, exc.status
+    limits = {"file_mb": guard.MAX_FILE_BYTES // (1024 * 1024), "cells": f"{guard.MAX_SHEET_CELLS:,}"}
+    return render(request, "console/import.html", {"units": units, "report": report, "error": error,
+                                                   "limits": limits}, status=status)
 
 
 @login_required

@@ -54,9 +54,12 @@ def entries_path(index: int, width: int = TILE_WIDTH) -> str:
     return f"tile/entries/{format_index(index)}{_suffix(width)}"
 
 
+# A tree holds at most 2**64 leaves, so a tile index has at most 17 digits: six 3-digit groups. Seven
+# are allowed and no more, so that a long path is refused by the pattern, never turned into an int.
+MAX_INDEX_GROUPS = 7
 _PATH = re.compile(
     r"tile/(?P<level>entries|0|[1-9][0-9]?)/"
-    r"(?P<index>(?:x[0-9]{3}/)*[0-9]{3})"
+    rf"(?P<index>(?:x[0-9]{{3}}/){{0,{MAX_INDEX_GROUPS - 1}}}[0-9]{{3}})"
     r"(?:\.p/(?P<width>[1-9][0-9]{0,2}))?"
 )
 

@@ -40,7 +40,9 @@ class Command(BaseCommand):
                 report = import_powers(path, unit=unit, author=author, dry_run=dry_run, file_name=path.name)
                 if dry_run:
                     transaction.set_rollback(True)
-        except DomainError as exc:
+        except DomainError as exc:  # the file refused (a limit, unreadable, no header) or no right to edit
+            if options["report"]:
+                self._write_report(Path(options["report"]), ImportReport(dry_run=dry_run, refused=exc.message))
             raise CommandError(exc.message) from None
         if options["report"]:
             self._write_report(Path(options["report"]), report)
