@@ -5,11 +5,9 @@ rows added since the last sweep."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
-from django.db import connections
 from django.db.models import Max
 
 from sunlit.cases.models import Case, CaseNotice, CaseStep, Channel
@@ -20,6 +18,7 @@ from sunlit.supervision import anomalies
 from sunlit.supervision.models import Card, CardLevel, SweepMark
 from sunlit.supervision.services import sweep
 from tests.cases.conftest import ID_NUMBER, Office
+from tests.supervision.at_once import twice_at_once
 from tests.supervision.test_sweep import accepted_case, at
 
 D = dt.date
@@ -216,25 +215,6 @@ def test_two_sweeps_at_once_issue_each_anomaly_once(office: Office, clock: Fixed
     for n in range(20):
         submit(office, channel=Channel.COUNTER, received_at=at("2026-11-19T16:00"), entered_by=office.window,
                applicant_id_number=f"3607311990010{n:04d}X")
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
-
-    def run() -> None:
-        try:
-            start.wait()
-            results.append(sweep(at=at(SWEEP)))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert not errors, errors
+    results = twice_at_once(lambda: sweep(at=at(SWEEP)))
     assert Card.objects.filter(trigger="case.late_entry").count() == 20 == sum(r.anomalies for r in results)
     assert sweep(at=at("2026-12-15T09:05")).anomalies == 0

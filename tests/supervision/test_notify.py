@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connections
 
 from sunlit.core import sms
 from sunlit.core.clock import FixedClock
@@ -24,6 +22,7 @@ from sunlit.supervision.models import Card
 from sunlit.supervision.services import notify_cards, sweep
 from tests import factories
 from tests.cases.conftest import Office
+from tests.supervision.at_once import twice_at_once
 from tests.supervision.test_sweep import accepted_case, at
 
 MOBILES = {"examiner": "13800000001", "deputy": "13800000002", "director": "13800000003",
@@ -148,26 +147,7 @@ def test_two_runs_at_once_text_each_card_once(office: Office, mobiles: dict[str,
         accepted_case(office, clock)
     sweep(at=at("2026-12-04T09:00"))
     labels = set(Card.objects.values_list("label", flat=True))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
-
-    def run() -> None:
-        try:
-            start.wait()
-            results.append(notify_cards(at=at("2026-12-04T09:01")))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert not errors, errors
+    results = twice_at_once(lambda: notify_cards(at=at("2026-12-04T09:01")))
     assert sum(r.cards for r in results) == 30 == len(labels)
     assert not Card.objects.filter(notified_at__isnull=True).exists()
     # Each recipient learns of each card once, whichever run texted it.

@@ -6,13 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import threading
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 
 from sunlit.cases.models import Case
 from sunlit.cases.services import case_step_done, case_submit
@@ -22,6 +19,7 @@ from sunlit.core.models import Event, Watch
 from sunlit.supervision.models import Card, CardLevel, CardState
 from sunlit.supervision.services import card_refer, card_resolve, sweep
 from tests.cases.conftest import ID_NUMBER, Office
+from tests.supervision.at_once import twice_at_once
 
 D = dt.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -90,26 +88,7 @@ def test_the_command_prints_one_json_line(office: Office, clock: FixedClock) -> 
 def test_two_sweeps_at_once_issue_each_card_once(office: Office, clock: FixedClock) -> None:
     for _ in range(30):
         accepted_case(office, clock)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
-
-    def run() -> None:
-        try:
-            start.wait()
-            results.append(sweep(at=at("2026-12-04T09:00")))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert not errors, errors
+    results = twice_at_once(lambda: sweep(at=at("2026-12-04T09:00")))
     assert Card.objects.count() == 30 == sum(r.red for r in results)
     assert Card.objects.values("target_id").distinct().count() == 30
     assert sweep(at=at("2026-12-04T09:05")).new == 0
