@@ -22,19 +22,21 @@ from sunlit.core import failures
 
 # Pages for staff, and what the API answers about cases (an applicant's receipt, query password and progress):
 # no browser, proxy or shared computer keeps a copy.
-_PRIVATE_PREFIXES = ("/console/", "/admin/", "/api/v1/cases")
+PRIVATE_PREFIXES = ("/console/", "/admin/", "/api/v1/cases")
+
+
+def from_staff(request: HttpRequest) -> bool:
+    """A staff client: a bearer token (authenticated by the API's handler, after the other middleware) or a
+    console session."""
+    user = getattr(request, "user", None)
+    return "HTTP_AUTHORIZATION" in request.META or bool(user is not None and user.is_authenticated)
 
 
 def _private(request: HttpRequest) -> bool:
     path = request.path_info
-    if path.startswith(_PRIVATE_PREFIXES):
+    if path.startswith(PRIVATE_PREFIXES):
         return True
-    if not path.startswith("/api/v1/"):
-        return False
-    # Any API answer to a staff client: a bearer token (authenticated by the API's handler, after the other
-    # middleware) or a console session.
-    user = getattr(request, "user", None)
-    return "HTTP_AUTHORIZATION" in request.META or bool(user is not None and user.is_authenticated)
+    return path.startswith("/api/v1/") and from_staff(request)  # any API answer to a staff client
 
 
 class SecurityHeaders:

@@ -16,8 +16,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpRequest, HttpResponse
 
+from sunlit.core.middleware import PRIVATE_PREFIXES, from_staff
+
 REPLICA = "replica"
-PRIMARY_ONLY = ("/console/", "/admin/", "/cases/", "/log/", "/api/v1/cases", "/add-checkpoint")
+PRIMARY_ONLY = (*PRIVATE_PREFIXES, "/cases/", "/log/", "/add-checkpoint")
 
 _public_read: contextvars.ContextVar[bool] = contextvars.ContextVar("sunlit_public_read", default=False)
 
@@ -27,10 +29,7 @@ def reads_from_replica(request: HttpRequest) -> bool:
         return False
     if request.path.startswith(PRIMARY_ONLY) or request.path.endswith("/apply/"):
         return False
-    if request.META.get("HTTP_AUTHORIZATION"):  # an API token: staff
-        return False
-    user = getattr(request, "user", None)
-    return not getattr(user, "is_authenticated", False)
+    return not from_staff(request)
 
 
 class PublicReadsOnReplica:
