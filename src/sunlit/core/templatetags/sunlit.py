@@ -21,3 +21,9 @@ def tel(text: str) -> str:
     """The first dialable number in a phone cell ('0797-6213228（县纪委监委：0797-6213002）' → '0797-6213228')."""
     found = _PHONE.search(text or "")
     return found.group(0) if found else ""
+
+
+@register.filter
+def thousands(number: int | None) -> str:
+    """20000 → '20,000' (figures clerks read at a glance)."""
+    return "" if number is None else f"{number:,}"
