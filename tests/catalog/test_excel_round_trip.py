@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from sunlit.catalog import services
-from sunlit.catalog.excel import importer, import_powers, write_powers
+from sunlit.catalog.excel import import_powers, importer, write_powers
 from sunlit.catalog.imports import import_job_create, import_job_run, job_report, job_stalled
 from sunlit.catalog.models import Category, ImportJob, PowerItem, PowerItemVersion, VersionStatus
 from sunlit.core.errors import DomainError

@@ -2,7 +2,6 @@ import io
 import re
 
 import openpyxl
-import pytest
 from django.test import Client
 
 from sunlit.catalog.models import PowerItem, VersionStatus
