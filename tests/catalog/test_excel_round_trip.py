@@ -335,3 +335,22 @@ def test_the_progress_bar_is_drawn_on_a_terminal_only() -> None:
 
     assert "10/10行 100%" in terminal.getvalue() and "█" in terminal.getvalue()
     assert log.getvalue() == ""
+
+
+# --- many items at once (an import's chunk) ----------------------------------------------------------
+
+
+def test_creating_many_at_once_writes_what_creating_one_by_one_writes(county: dict[str, Any], editor: Any) -> None:
+    from sunlit.record.models import LeafQueue
+
+    one = services.power_item_create(unit=county["land"], code="A-0", content=factories.content(name="甲"),
+                                     legal_bases=factories.LICENSING_BASIS, reason="新增", author=editor, submit=True)
+    many = services.power_items_create_many(unit=county["land"], author=editor, submit=True, powers=[
+        services.NewPower(f"A-{n}", factories.content(name="甲"), factories.LICENSING_BASIS, "新增") for n in (1, 2)])
+
+    events = list(Event.objects.filter(action="catalog.version.submit").order_by("pk"))
+    assert [e.object_id for e in events] == [str(v.pk) for v in (one, *many)]
+    assert [e.after["content"] for e in events] == [one.snapshot()] * 3
+    assert [v.snapshot() for v in many] == [one.snapshot()] * 2
+    assert list(LeafQueue.objects.filter(kind="event", ref__in=[e.pk for e in events])
+                .order_by("pk").values_list("ref", flat=True)) == [e.pk for e in events]
