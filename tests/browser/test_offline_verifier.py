@@ -231,3 +231,53 @@ def test_a_resident_saves_the_verifier_from_the_verify_page(
     person = Resident(browser, saved, width=width)
     assert person.check(downloads.proof, downloads.entry)[0] == "有效"
     person.close()
+
+
+def test_the_offline_verifier_agrees_with_sunlit_verify_on_every_leaf_of_small_trees(
+        browser: Any, tmp_path: Path) -> None:
+    """Every leaf of trees of 1 to 16 leaves, as proved, with a proof hash changed, with a neighbour's index and
+    with the entry changed: the page's check says what the command says (the inclusion walk's edges are where a
+    port would slip). The check is called as the page's button calls it, on the same bytes."""
+    import base64
+    import datetime as dt
+
+    from sunlit.core.tlog.checkpoint import Checkpoint
+    from sunlit.core.tlog.merkle import MerkleTree
+    from sunlit.core.tlog.proof import TlogProof
+    from sunlit.core.tlog.verify import verify_text
+    from sunlit.portal import offline
+    from tests.core.tlog import flip
+
+    signer = Ed25519Signer("county.example/log", bytes(range(32)))
+    made_at = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
+    page = offline.verifier_page(key=signer.vkey(), site="https://county.example", made_at=made_at)
+    (tmp_path / "verifier.html").write_text(page.html)
+    entries = [f'{{"n":{i},"text":"第{i}条"}}'.encode() for i in range(16)]
+    tree = MerkleTree()
+    tree.append_data(entries)
+    cases = []
+    for size in range(1, 17):
+        checkpoint = sign_checkpoint(Checkpoint("county.example/log", size, tree.root(size)), signer)
+        for index in range(size):
+            proof = tree.inclusion_proof(index, size)
+            variants = [(index, proof, entries[index]), (index, proof, entries[index] + b" ")]
+            variants += [(index, [*proof[:i], flip(h, 9), *proof[i + 1:]], entries[index]) for i, h in enumerate(proof)]
+            variants += [(other, proof, entries[index]) for other in (index ^ 1, index + 1, size) if other != index]
+            for claimed, hashes, entry in variants:
+                text = TlogProof(index=claimed, hashes=tuple(hashes), checkpoint=checkpoint).format()
+                cases.append({"proof": base64.b64encode(text.encode()).decode(),
+                              "entry": base64.b64encode(entry).decode(),
+                              "expected": verify_text(text, [signer.vkey()], leaf_data=entry)[0]})
+    person = Resident(browser, tmp_path / "verifier.html")
+    verdicts = person.page.evaluate("""async ([key, cases]) => {
+        const bytes = b64 => Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        const out = [];
+        for (const c of cases) {
+            try { await window.sunlitOfflineVerifier.check(key, bytes(c.proof), bytes(c.entry)); out.push(true); }
+            catch (e) { out.push(e instanceof window.sunlitOfflineVerifier.Invalid ? false : String(e.message || e)); }
+        }
+        return out;
+    }""", [signer.vkey(), cases])
+    person.close()
+    assert verdicts == [c["expected"] for c in cases]
+    assert sum(verdicts) == 136 and len(verdicts) - sum(verdicts) > 500

@@ -118,8 +118,9 @@
 
   /** The pinned verifier key: name+<8 hex key ID>+base64(0x01 || Ed25519 public key). */
   async function parseVerifierKey(vkey) {
-    var parts = vkey.split("+"), raw, id;
-    if (parts.length !== 3 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new Invalid("本文件中的日志公钥格式不对。");
+    var first = vkey.indexOf("+"), second = vkey.indexOf("+", first + 1), raw, id;
+    var parts = [vkey.slice(0, first), vkey.slice(first + 1, second), vkey.slice(second + 1)];  // base64 may hold "+"
+    if (first <= 0 || second < 0 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new Invalid("本文件中的日志公钥格式不对。");
     raw = fromBase64(parts[2], "日志公钥");
     if (raw.length !== 33 || raw[0] !== 1) throw new Invalid("本文件中的日志公钥不是 Ed25519 公钥。");
     id = await keyId(parts[0], 1, raw.slice(1));
@@ -335,6 +336,10 @@
   }
 
   // --- the page ----------------------------------------------------------------------------------------
+
+  // The check alone, for anyone who wants to call it from the browser's console (and for the tests):
+  // check(verifier key, proof bytes, entry bytes or null) → details, or a rejection whose message says why.
+  window.sunlitOfflineVerifier = { check: check, Invalid: Invalid };
 
   var form = document.getElementById("verifier");
   if (!form) return;
