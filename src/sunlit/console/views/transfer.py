@@ -59,8 +59,10 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     active = job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
     stalled = imports.job_stalled(job)
     percent = round(100 * report.done / report.rows) if report.rows else 0
+    took = (job.finished_at - job.started_at).total_seconds() if job.finished_at and job.started_at else None
     return render(request, "console/import_job.html", {
-        "job": job, "report": report, "active": active and not stalled, "stalled": stalled, "percent": percent})
+        "job": job, "report": report, "active": active and not stalled, "stalled": stalled, "percent": percent,
+        "took": None if took is None else f"{took:.0f}秒" if took < 120 else f"{took / 60:.0f}分钟"})
 
 
 @login_required
