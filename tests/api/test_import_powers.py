@@ -43,7 +43,7 @@ def test_a_dry_run_writes_nothing(tmp_path: Path, county: Any, editor: Any) -> N
 
 @pytest.mark.parametrize(("make", "message"), [
     (hostile.merged_to_the_last_row, "工作表「权力清单」的合并单元格 A2:Z1048576 含 27,262,950 个单元格，超过上限 10,000"),
-    (hostile.many_cells, "工作表「权力清单」含 300,006 个单元格，超过上限 200,000"),
+    (hostile.many_cells, "工作表「权力清单」含 1,010,006 个单元格，超过上限 1,000,000"),
     (lambda path: hostile.zip_bomb(path, megabytes=120), "文件解压后共 120.1 MB，超过上限 100 MB"),
     (hostile.not_a_zip, "无法读取文件，请确认是Excel（.xlsx）文件；旧版.xls文件请先在Excel中另存为.xlsx"),
     (hostile.without_workbook, "文件中没有工作簿（[Content_Types].xml、xl/workbook.xml），不是Excel（.xlsx）文件"),

@@ -7,6 +7,8 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8"?>
@@ -86,13 +88,14 @@ def zip_bomb(path: Path, megabytes: int = 300) -> Path:
     return write(path, chunks())
 
 
-def many_cells(path: Path, cells: int = 300_000, per_row: int = 20) -> Path:
+def many_cells(path: Path, cells: int = 1_010_000, per_row: int = 40) -> Path:
     """A sheet declaring `cells` cells below its header (empty, styled ones: what formatting a whole
     block leaves)."""
     def chunks() -> Iterator[bytes]:
         yield f"{SHEET_OPEN}<sheetData>{_text_row(1, HEADER)}".encode()
-        for row in range(2, 2 + cells // per_row):
-            yield (f'<row r="{row}">' + '<c s="1"/>' * per_row + "</row>").encode()
+        letters = [get_column_letter(col) for col in range(1, per_row + 1)]
+        for row in range(2, 2 + cells // per_row):  # with their references: not so alike as to look a zip bomb
+            yield (f'<row r="{row}">' + "".join(f'<c r="{c}{row}" s="1"/>' for c in letters) + "</row>").encode()
         yield b"</sheetData></worksheet>"
     return write(path, chunks())
 

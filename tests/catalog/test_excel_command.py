@@ -186,7 +186,7 @@ def test_a_workbook_beyond_a_limit_exits_non_zero_and_the_report_says_why(
 
 
 @pytest.mark.parametrize(("make", "message"), [
-    (hostile.many_cells, "工作表「权力清单」含 300,006 个单元格，超过上限 200,000"),
+    (hostile.many_cells, "工作表「权力清单」含 1,010,006 个单元格，超过上限 1,000,000"),
     (hostile.not_a_zip, "无法读取文件，请确认是Excel（.xlsx）文件"),
     (hostile.without_workbook, "文件中没有工作簿"),
     (lambda path: hostile.zip_bomb(path, megabytes=120), "文件解压后共 120.1 MB，超过上限 100 MB"),

@@ -81,7 +81,7 @@ def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "merged_to_the_last_row": (hostile.merged_to_the_last_row,
                                "工作表「权力清单」的合并单元格 A2:Z1048576 含 27,262,950 个单元格，超过上限 10,000"),
-    "many_cells": (hostile.many_cells, "工作表「权力清单」含 300,006 个单元格，超过上限 200,000"),
+    "many_cells": (hostile.many_cells, "工作表「权力清单」含 1,010,006 个单元格，超过上限 1,000,000"),
     "not_a_zip": (hostile.not_a_zip, "无法读取文件，请确认是Excel（.xlsx）文件；旧版.xls文件请先在Excel中另存为.xlsx"),
     "without_workbook": (hostile.without_workbook,
                          "文件中没有工作簿（[Content_Types].xml、xl/workbook.xml），不是Excel（.xlsx）文件"),
@@ -161,7 +161,7 @@ def test_a_file_over_twenty_megabytes_is_refused_before_it_is_opened(tmp_path: P
 def test_a_sheet_declaring_a_range_beyond_the_limit_is_refused(tmp_path: Path) -> None:
     path = hostile.write(tmp_path / "dim.xlsx", hostile.sheet_xml(before='<dimension ref="A1:Z1048576"/>'))
 
-    with pytest.raises(ImportFileError, match="工作表「权力清单」声明的范围 A1:Z1048576 含 27,262,976 个单元格，超过上限 200,000"):
+    with pytest.raises(ImportFileError, match="工作表「权力清单」声明的范围 A1:Z1048576 含 27,262,976 个单元格，超过上限 1,000,000"):
         guard.inspect(path)
 
 
@@ -169,7 +169,7 @@ def test_a_single_cell_far_down_the_sheet_is_refused_for_the_rows_it_implies(tmp
     """openpyxl yields every row up to the last one: one cell at row 1,048,576 is a million rows."""
     path = hostile.write(tmp_path / "far.xlsx", hostile.sheet_xml('<row r="1048576"><c r="B1048576"/></row>'))
 
-    with pytest.raises(ImportFileError, match="工作表「权力清单」的内容延伸到 A1:F1048576，含 6,291,456 个单元格，超过上限 200,000"):
+    with pytest.raises(ImportFileError, match="工作表「权力清单」的内容延伸到 A1:F1048576，含 6,291,456 个单元格，超过上限 1,000,000"):
         guard.inspect(path)
 
 
@@ -181,10 +181,10 @@ def test_a_row_number_openpyxl_would_loop_on_is_refused(tmp_path: Path) -> None:
 
 
 def test_many_merged_ranges_are_refused_once_together_they_pass_the_limit(tmp_path: Path) -> None:
-    ranges = "".join(f'<mergeCell ref="A{r}:J{r + 999}"/>' for r in range(2, 2 + 21 * 1000, 1000))
+    ranges = "".join(f'<mergeCell ref="A{r}:J{r + 999}"/>' for r in range(2, 2 + 101 * 1000, 1000))
     path = hostile.write(tmp_path / "merges.xlsx", hostile.sheet_xml(after=f"<mergeCells>{ranges}</mergeCells>"))
 
-    with pytest.raises(ImportFileError, match="工作表「权力清单」的合并单元格合计已达 210,000 个单元格，超过上限 200,000"):
+    with pytest.raises(ImportFileError, match="工作表「权力清单」的合并单元格合计已达 1,010,000 个单元格，超过上限 1,000,000"):
         guard.inspect(path)
 
 
@@ -221,7 +221,7 @@ def test_cells_count_whatever_the_part_holding_them_is_called(tmp_path: Path) ->
             name = "xl/data.bin" if info.filename == hostile.SHEET_PATH else info.filename
             target.writestr(name, source.read(info).replace(b"worksheets/sheet1.xml", b"data.bin"))
 
-    with pytest.raises(ImportFileError, match="工作表「权力清单」含 300,006 个单元格"):
+    with pytest.raises(ImportFileError, match="工作表「权力清单」含 1,010,006 个单元格"):
         guard.inspect(renamed)
 
 

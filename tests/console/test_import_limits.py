@@ -23,7 +23,7 @@ def upload(user: Any, content: bytes, unit: str = "YD-ZRZY") -> Any:
 
 @pytest.mark.parametrize(("make", "message"), [
     (hostile.merged_to_the_last_row, "工作表「权力清单」的合并单元格 A2:Z1048576 含 27,262,950 个单元格，超过上限 10,000"),
-    (hostile.many_cells, "工作表「权力清单」含 300,006 个单元格，超过上限 200,000"),
+    (hostile.many_cells, "工作表「权力清单」含 1,010,006 个单元格，超过上限 1,000,000"),
     (lambda path: hostile.zip_bomb(path, megabytes=120), "文件解压后共 120.1 MB，超过上限 100 MB"),
     (hostile.not_a_zip, "无法读取文件，请确认是Excel（.xlsx）文件"),
     (hostile.without_workbook, "文件中没有工作簿（[Content_Types].xml、xl/workbook.xml），不是Excel（.xlsx）文件"),
@@ -48,7 +48,7 @@ def test_the_page_states_the_limits(county: Any, editor: Any) -> None:
     client = Client()
     client.force_login(editor)
 
-    assert "文件不超过 20 MB，每个工作表不超过 200,000 个单元格" in client.get("/console/import/").content.decode()
+    assert "文件不超过 20 MB，每个工作表不超过 1,000,000 个单元格" in client.get("/console/import/").content.decode()
 
 
 def test_the_smallest_good_workbook_still_imports(tmp_path: Path, county: Any, editor: Any) -> None:

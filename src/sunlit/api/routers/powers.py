@@ -51,7 +51,7 @@ def import_powers(request: HttpRequest, unit: Form[str], file: File[UploadedFile
                   reason: Form[str] = "") -> Any:
     """A new code becomes a new submitted item, a row equal to its item is reported unchanged, a row that
     differs becomes a submitted version (with `reason`, unless the sheet has a 变更理由 column), and each bad
-    row is listed with its reason; a file beyond a limit (20 MB, 200,000 cells a sheet, …) is refused whole,
+    row is listed with its reason; a file beyond a limit (20 MB, 1,000,000 cells a sheet, …) is refused whole,
     naming the limit."""
     return excel.import_powers(file, unit=selectors.unit_named(unit), author=request.user, dry_run=dry_run,
                                file_name=file.name, reason=reason[:200])

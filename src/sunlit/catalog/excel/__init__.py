@@ -2,7 +2,7 @@
 
 Reading (`import_powers`):
 
-- The file must first pass the limits of guard.py (20 MB; 100 MB inflated; no zip bomb; 200,000 cells
+- The file must first pass the limits of guard.py (20 MB; 100 MB inflated; no zip bomb; 1,000,000 cells
   a sheet; 10,000 cells a merged range; …), checked on the zip and a streamed scan of its XML before
   openpyxl opens it, read-only. A refusal names the limit and what the file holds, and nothing is read.
 - The header is the row, among the first ten of the first sheet that has one, holding the most

@@ -50,13 +50,14 @@ MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 # Below this a part's ratio says nothing: a few KB of repeated XML tags compress a thousandfold.
 RATIO_CHECKED_ABOVE_BYTES = 1024 * 1024
-MAX_XML_ELEMENTS = 2_000_000
+# A province's list: 25,000 rows of 40 columns, a value and a shared string each, is about 3,000,000.
+MAX_XML_ELEMENTS = 5_000_000
 # openpyxl builds the whole tree of every part but the sheets and the shared strings, and an object for
 # each element: a workbook with 600,000 defined names takes half a minute and 800 MB. A workbook with the
 # 64,000 cell formats Excel allows has about 250,000 elements in its styles.
 MAX_PART_ELEMENTS = 300_000
 MAX_DEFINED_NAMES = 10_000
-MAX_SHEET_CELLS = 200_000
+MAX_SHEET_CELLS = 1_000_000  # a province's list: 25,000 rows of 40 columns
 MAX_MERGED_CELLS = 10_000
 
 UNREADABLE = "无法读取文件，请确认是Excel（.xlsx）文件；旧版.xls文件请先在Excel中另存为.xlsx"
