@@ -43,13 +43,23 @@ def power_list(request: HttpRequest) -> HttpResponse:
 def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.public_power(item_id)
     if item is None:
-        raise Http404("事项不存在或未公开")
+        return cancelled_power(request, item_id)
     return render(request, "portal/power_detail.html", {
         "item": item, "v": item.published_version, "history": selectors.public_history_with_leaves(item),
         "flow": flow_selectors.public_flow(item), "chart_url": f"/api/v1/powers/{item.pk}/flow.svg",
         "can_apply": case_services.can_apply(item),
         "sub_items": selectors.public_powers().filter(parent=item),
     })
+
+
+def cancelled_power(request: HttpRequest, item_id: int) -> HttpResponse:
+    """An item cancelled after publication keeps its page: 已取消, when and why, and its history."""
+    item = selectors.public_cancelled_power(item_id)
+    if item is None:
+        raise Http404("事项不存在或未公开")
+    history = selectors.public_history_with_leaves(item)
+    cancelled = selectors.cancellation(v for v, _ in history)
+    return render(request, "portal/power_cancelled.html", {"item": item, "cancelled": cancelled, "history": history})
 
 
 def verify_help(request: HttpRequest) -> HttpResponse:
