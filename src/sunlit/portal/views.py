@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +14,7 @@ from sunlit.cases import selectors as case_selectors
 from sunlit.cases import services as case_services
 from sunlit.catalog import selectors
 from sunlit.catalog.models import Category, PowerItem
+from sunlit.core import paging
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import risks
 from sunlit.flows import selectors as flow_selectors
@@ -17,6 +22,7 @@ from sunlit.org.models import Official, Unit
 from sunlit.record.selectors import latest_checkpoint, verifier_key
 
 PAGE_SIZE = 20
+FAVICON_MAX_AGE = 7 * 24 * 3600
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,7 +39,7 @@ def power_list(request: HttpRequest) -> HttpResponse:
     category = asked if asked in Category.values else None
     items = selectors.public_powers(unit_code=unit_code, category=category, q=q, include_sub_units=True)
     pages: Paginator[PowerItem] = Paginator(selectors.NarrowPages(items), PAGE_SIZE)  # type: ignore[arg-type]
-    page = pages.get_page(request.GET.get("page"))
+    page = paging.get_page(pages, request.GET.get("page"))
     unit = public_queryset(Unit).filter(code=unit_code).first() if unit_code else None
     return render(request, "portal/power_list.html", {
         "page": page, "q": q, "unit": unit, "category": category, "categories": Category.choices,
@@ -95,3 +101,16 @@ def unit_flow(request: HttpRequest, code: str, category: str) -> HttpResponse:
         "unit": unit, "flow": flow, "label": label, "items": flow_selectors.items_following(unit, category),
         "chart_url": f"/api/v1/units/{unit.code}/flows/{category}/flow.svg",
     })
+
+
+@cache
+def _favicon() -> bytes:
+    found = finders.find("sunlit/favicon.ico")
+    return Path(str(found)).read_bytes()
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, where browsers and bookmarks look first (pages also name the SVG icon in static/)."""
+    response = HttpResponse(_favicon(), content_type="image/x-icon")
+    response["Cache-Control"] = f"public, max-age={FAVICON_MAX_AGE}"
+    return response

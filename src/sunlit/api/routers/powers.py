@@ -33,7 +33,7 @@ class PowerFilters(s.InputSchema):
     category: Category | None = None
     q: str | None = s.Field(None, max_length=100)
     include_sub_units: bool = False
-    page: int = s.Field(1, ge=1, le=100000)
+    page: s.PageNumber = 1
     page_size: int = s.Field(20, ge=1, le=100)
 
 
