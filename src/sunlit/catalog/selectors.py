@@ -116,6 +116,13 @@ def public_powers_in_full(unit_code: str) -> QuerySet[PowerItem]:
     return _in_full(public_powers(unit_code=unit_code))
 
 
+def public_powers_downloaded(*, unit_code: str | None = None, category: str | None = None, q: str | None = None,
+                             include_sub_units: bool = False) -> QuerySet[PowerItem]:
+    """The public list as open data (开放数据): the rows `public_powers` gives for the same filters, each with
+    everything its page shows (legal bases, a public handling post and leader)."""
+    return _in_full(public_powers(unit_code=unit_code, category=category, q=q, include_sub_units=include_sub_units))
+
+
 def public_power_history(item: PowerItem) -> QuerySet[PowerItemVersion]:
     """The approved versions of a public item (or of one cancelled after publication, the cancellation
     first), newest first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
@@ -14,11 +15,12 @@ from sunlit.cases import selectors as case_selectors
 from sunlit.cases import services as case_services
 from sunlit.catalog import selectors
 from sunlit.catalog.models import Category, PowerItem
-from sunlit.core import paging
+from sunlit.core import clock, paging
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import risks
 from sunlit.flows import selectors as flow_selectors
-from sunlit.org.models import Official, Unit
+from sunlit.org import selectors as org_selectors
+from sunlit.org.models import Unit
 from sunlit.record.selectors import latest_checkpoint, verifier_key
 
 PAGE_SIZE = 20
@@ -26,9 +28,9 @@ FAVICON_MAX_AGE = 7 * 24 * 3600
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    units = public_queryset(Unit).order_by("path")
     return render(request, "portal/home.html", {
-        "units": units, "categories": Category.choices, "total": selectors.public_powers().count(),
+        "groups": org_selectors.public_unit_groups(), "categories": Category.choices,
+        "total": selectors.public_powers().count(),
     })
 
 
@@ -41,8 +43,11 @@ def power_list(request: HttpRequest) -> HttpResponse:
     pages: Paginator[PowerItem] = Paginator(selectors.NarrowPages(items), PAGE_SIZE)  # type: ignore[arg-type]
     page = paging.get_page(pages, request.GET.get("page"))
     unit = public_queryset(Unit).filter(code=unit_code).first() if unit_code else None
+    # The same rows as open data (portal.opendata reads these parameters the same way).
+    download = urlencode([(k, v) for k, v in (("unit", unit_code), ("category", category), ("q", q)) if v])
     return render(request, "portal/power_list.html", {
         "page": page, "q": q, "unit": unit, "category": category, "categories": Category.choices,
+        "download_query": download,
     })
 
 
@@ -78,7 +83,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = public_queryset(Unit).filter(code=code).first()
     if unit is None:
         raise Http404("单位不存在")
-    officials = public_queryset(Official).filter(unit=unit).prefetch_related("portfolio")
+    officials = org_selectors.public_officials(unit_code=unit.code)
     children = public_queryset(Unit).filter(parent=unit).order_by("sort_order", "code")
     return render(request, "portal/unit.html", {
         "unit": unit, "officials": officials, "children": children,
@@ -87,6 +92,16 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "ratings": (ratings := case_selectors.rating_distribution([unit.pk])),
         "rated": sum(r.count for r in ratings),
         "rating_comments": case_selectors.public_rating_comments([unit.pk]),
+    })
+
+
+def unit_print(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's public power list to print (打印版): one table, the header repeated on every sheet."""
+    unit = public_queryset(Unit).filter(code=code).first()
+    if unit is None:
+        raise Http404("单位不存在")
+    return render(request, "portal/unit_print.html", {
+        "unit": unit, "items": selectors.public_powers_in_full(unit.code), "today": clock.today(),
     })
 
 
