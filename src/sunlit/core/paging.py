@@ -26,9 +26,11 @@ def page_number(raw: str | int | None) -> int:
         number = int(raw)
     except (TypeError, ValueError):
         number = 0
-    if not 1 <= number <= MAX_PAGE:
-        shown = str(raw).strip()[:20]
-        raise DomainError(f"页码“{shown}”无效：页码是从 1 开始的整数（最大 {MAX_PAGE}）", field="page")
+    shown = str(raw).strip()[:20]
+    if number < 1:
+        raise DomainError(f"页码“{shown}”无效：页码是从 1 开始的整数", field="page")
+    if number > MAX_PAGE:
+        raise DomainError(f"页码“{shown}”超出范围：最大为 {MAX_PAGE}", field="page")
     return number
 
 

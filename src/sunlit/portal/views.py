@@ -102,6 +102,7 @@ def unit_print(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("单位不存在")
     return render(request, "portal/unit_print.html", {
         "unit": unit, "items": selectors.public_powers_in_full(unit.code), "today": clock.today(),
+        "unit_url": request.build_absolute_uri(f"/units/{unit.code}/"),
     })
 
 

@@ -1,6 +1,8 @@
 import re
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from sunlit.core.timelimits import format_limit
 
@@ -21,3 +23,12 @@ def tel(text: str) -> str:
     """The first dialable number in a phone cell ('0797-6213228（县纪委监委：0797-6213002）' → '0797-6213228')."""
     found = _PHONE.search(text or "")
     return found.group(0) if found else ""
+
+
+@register.filter
+def whole_numbers(text: str) -> SafeString:
+    """A phone cell with each number kept on one line ('0797-6213228（县纪委监委：0797-6213002）': a line may
+    break between the numbers, never inside one)."""
+    escaped = str(conditional_escape(text or ""))
+    # Safe: the text is escaped first, and a number is digits, '+' and '-' only.
+    return mark_safe(_PHONE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
