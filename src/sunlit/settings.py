@@ -333,6 +333,7 @@ LOGIN_REDIRECT_URL = "/console/"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "sunlit.core.failures.csrf_failure"  # a page in Chinese saying to reload and send again
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

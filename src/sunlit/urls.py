@@ -16,5 +16,9 @@ urlpatterns = [
     path("", include("sunlit.portal.urls")),
 ]
 
-# An exception outside any view (a session saved as the response leaves): core.failures decides.
+# Error pages in Chinese, for the portal and the console (the API keeps its JSON shape): core.failures.
+# handler500 also takes an exception outside any view (a session saved as the response leaves).
+handler400 = "sunlit.core.failures.bad_request"
+handler403 = "sunlit.core.failures.permission_denied"
+handler404 = "sunlit.core.failures.page_not_found"
 handler500 = "sunlit.core.failures.server_error"

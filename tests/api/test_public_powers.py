@@ -144,11 +144,13 @@ def test_a_page_beyond_the_end_is_empty_but_keeps_the_count(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query, field", [("page=0", "page"), ("page_size=0", "page_size"),
-                                          ("page_size=101", "page_size"), ("page=二", "page")])
-def test_bad_paging_is_refused_naming_the_field(client: Client, listed: None, query: str, field: str) -> None:
+@pytest.mark.parametrize("query, field, status", [
+    ("page=0", "page", 400), ("page=-1", "page", 400), ("page=二", "page", 400),  # the portal's rule (core.paging)
+    ("page_size=0", "page_size", 422), ("page_size=101", "page_size", 422)])
+def test_bad_paging_is_refused_naming_the_field(client: Client, listed: None, query: str, field: str,
+                                                status: int) -> None:
     response = client.get(f"/api/v1/powers?{query}")
-    assert response.status_code == 422
+    assert response.status_code == status
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 

@@ -6,120 +6,15 @@ no response may contain any marker, and the public records must still be there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from sunlit.catalog import services
-from sunlit.catalog.models import Category, PowerItem, PowerItemVersion
+from sunlit.catalog.models import Category
 from sunlit.core.models import Event
-from sunlit.core.visibility import Audience, Exemption, public_queryset
-from sunlit.org.models import Official, PortfolioArea, Unit
-from tests import factories
-
-MARKERS = {
-    "draft": "MARKER-草稿-7f3a",
-    "draft_conditions": "MARKER-草稿条件-1c9e",
-    "draft_basis": "MARKER-草稿依据-b2d4",
-    "submitted": "MARKER-待审-3e8b",
-    "rejected": "MARKER-退回-5a1c",
-    "rejected_change": "MARKER-退回变更-9d02",
-    "pending_change": "MARKER-变更草稿-44f0",
-    "pending_change_basis": "MARKER-变更依据-0b7e",
-    "cancelled": "MARKER-已取消-c6d1",
-    "cancelled_conditions": "MARKER-已取消条件-2f5a",
-    "cancelled_basis": "MARKER-已取消依据-8e3b",
-    "cancelled_flag": "MARKER-取消标记-61ad",
-    "internal": "MARKER-内部-e4a7",
-    "secret_current": "MARKER-国家秘密-1d6f",
-    "secret_old": "MARKER-旧版秘密-7b2c",
-    "official": "MARKER-内部干部-a9c3",
-    "official_duties": "MARKER-内部干部职责-53de",
-}
-
-
-def basis(excerpt: str) -> list[dict[str, str]]:
-    return [{"law": "中华人民共和国行政许可法", "article": "第十二条", "excerpt": excerpt}]
-
-
-def approve(version: PowerItemVersion, author: Any, reviewer: Any) -> PowerItemVersion:
-    if version.status == "draft":
-        services.power_version_submit(version=version, actor=author)
-    return services.power_version_approve(version=version, reviewer=reviewer, comment="同意")
-
-
-def change(item: PowerItem, author: Any, bases: list[dict[str, str]] | None = None,
-           **content: Any) -> PowerItemVersion:
-    return services.power_version_draft(item=item, content=factories.content(**content),
-                                        legal_bases=bases or factories.LICENSING_BASIS, reason="调整",
-                                        author=author)
-
-
-@dataclass
-class World:
-    public_names: dict[int, str] = field(default_factory=dict)  # item id → name the public must see
-    hidden_ids: list[int] = field(default_factory=list)  # items that must answer 404
-
-
-@pytest.fixture
-def world(county: dict[str, Unit], editor: Any, reviewer: Any) -> World:
-    land = county["land"]
-    w = World()
-
-    # Public items, with the responsible leader an official the public may not see.
-    hidden_official = Official.objects.create(
-        name=MARKERS["official"], unit=land, title="副局长", duties=MARKERS["official_duties"],
-        audience=Audience.INTERNAL)
-    hidden_official.portfolio.add(PortfolioArea.objects.create(code="GT", name="国土规划"))
-    Official.objects.create(name="张明", unit=land, title="局长", duties="主持全面工作")
-    plain = approve(factories.draft(land, editor, "XK-001", name="农村村民住宅建设审批",
-                                    responsible_leader=hidden_official.pk), editor, reviewer)
-    w.public_names[plain.item_id] = "农村村民住宅建设审批"
-
-    # A published item with a pending change draft on top: the published one still shows.
-    pending_base = approve(factories.draft(land, editor, "XK-002", name="建设工程规划许可"), editor, reviewer)
-    change(pending_base.item, editor, bases=basis(MARKERS["pending_change_basis"]),
-           name=MARKERS["pending_change"], conditions=MARKERS["pending_change"])
-    w.public_names[pending_base.item_id] = "建设工程规划许可"
-
-    # A published item whose change was rejected.
-    rejected_base = approve(factories.draft(land, editor, "XK-003", name="临时用地审批"), editor, reviewer)
-    rejected_change = change(rejected_base.item, editor, name=MARKERS["rejected_change"])
-    services.power_version_submit(version=rejected_change, actor=editor)
-    services.power_version_reject(version=rejected_change, reviewer=reviewer, comment="依据不足")
-    w.public_names[rejected_base.item_id] = "临时用地审批"
-
-    # An item whose old approved version was a state secret, now replaced by a public one.
-    secret_old = approve(factories.draft(land, editor, "XK-004", name=MARKERS["secret_old"],
-                                         conditions=MARKERS["secret_old"],
-                                         exemption=Exemption.STATE_SECRET), editor, reviewer)
-    approve(change(secret_old.item, editor, name="采矿权登记"), editor, reviewer)
-    w.public_names[secret_old.item_id] = "采矿权登记"
-
-    # Items that must not show at all.
-    draft = factories.draft(land, editor, "CG-001", bases=basis(MARKERS["draft_basis"]),
-                            name=MARKERS["draft"], conditions=MARKERS["draft_conditions"])
-    submitted = factories.draft(land, editor, "CG-002", name=MARKERS["submitted"])
-    services.power_version_submit(version=submitted, actor=editor)
-    rejected = factories.draft(land, editor, "CG-003", name=MARKERS["rejected"])
-    services.power_version_submit(version=rejected, actor=editor)
-    services.power_version_reject(version=rejected, reviewer=reviewer, comment="不属于本单位职权")
-    cancelled = approve(factories.draft(land, editor, "CG-004", bases=basis(MARKERS["cancelled_basis"]),
-                                        name=MARKERS["cancelled"], conditions=MARKERS["cancelled_conditions"]),
-                        editor, reviewer)
-    approve(services.power_item_cancel(item=cancelled.item, reason="职能划转", author=editor), editor, reviewer)
-    internal = approve(factories.draft(land, editor, "CG-005", name=MARKERS["internal"],
-                                       audience=Audience.INTERNAL), editor, reviewer)
-    secret = approve(factories.draft(land, editor, "CG-006", name=MARKERS["secret_current"],
-                                     exemption=Exemption.STATE_SECRET), editor, reviewer)
-    # Marked cancelled while still pointing at its last version, as data written past the services
-    # (an import from an old system) could leave it: the flag alone keeps it off the list.
-    flagged = approve(factories.draft(land, editor, "CG-007", name=MARKERS["cancelled_flag"]), editor, reviewer)
-    PowerItem.objects.filter(pk=flagged.item_id).update(is_cancelled=True)
-    w.hidden_ids = [v.item_id for v in (draft, submitted, rejected, cancelled, internal, secret, flagged)]
-    return w
+from sunlit.core.visibility import public_queryset
+from tests.planted import CANCEL_REASON, CANCELLED_NAME, MARKERS, World, leaked
 
 
 def sweep(client: Client, world: World) -> dict[str, Any]:
@@ -130,7 +25,7 @@ def sweep(client: Client, world: World) -> dict[str, Any]:
             f"/api/v1/powers?category={Category.LICENSING}", "/api/v1/openapi.json"]
     urls += [f"/api/v1/powers?q={marker}" for marker in MARKERS.values()]
     urls += [f"/api/v1/powers?q={marker}&unit=YD-ZRZY&category=licensing" for marker in MARKERS.values()]
-    for item_id in [*world.public_names, *world.hidden_ids]:
+    for item_id in [*world.public_names, world.cancelled_id, *world.hidden_ids]:
         urls += [f"/api/v1/powers/{item_id}", f"/api/v1/powers/{item_id}/history"]
     return {url: client.get(url) for url in urls}
 
@@ -138,12 +33,11 @@ def sweep(client: Client, world: World) -> dict[str, Any]:
 @pytest.mark.django_db
 def test_no_public_endpoint_shows_any_non_public_record(client: Client, world: World) -> None:
     hidden = {f"/api/v1/powers/{i}{tail}" for i in world.hidden_ids for tail in ("", "/history")}
+    gone = f"/api/v1/powers/{world.cancelled_id}"
     responses = sweep(client, world)
     for url, response in responses.items():
-        body = response.content.decode()
-        leaked = [name for name, marker in MARKERS.items() if marker in body]
-        assert not leaked, f"{url} shows {leaked}"
-        assert response.status_code == (404 if url in hidden else 200), url
+        assert not leaked(response.content.decode()), f"{url} shows {leaked(response.content.decode())}"
+        assert response.status_code == (404 if url in hidden else 410 if url == gone else 200), url
 
 
 @pytest.mark.django_db
@@ -171,6 +65,19 @@ def test_every_non_public_item_answers_404_in_json(client: Client, world: World)
 
 
 @pytest.mark.django_db
+def test_a_cancelled_item_keeps_its_history_and_says_when_and_why(client: Client, world: World) -> None:
+    history = client.get(f"/api/v1/powers/{world.cancelled_id}/history").json()
+    assert [(v["number"], v["change_kind"]) for v in history] == [(3, "cancel"), (1, "create")]  # not the rejected 2
+    assert history[0]["reason"] == CANCEL_REASON and history[1]["name"] == CANCELLED_NAME
+    detail = client.get(f"/api/v1/powers/{world.cancelled_id}")
+    assert detail.status_code == 410
+    message = detail.json()["errors"][0]["message"]
+    assert "已于2026年11月24日取消" in message and CANCEL_REASON in message
+    assert f"/api/v1/powers/{world.cancelled_id}/history" in message
+    assert CANCELLED_NAME not in client.get("/api/v1/powers?page_size=100").content.decode()
+
+
+@pytest.mark.django_db
 def test_history_leaves_out_an_old_version_that_was_a_state_secret(client: Client, world: World) -> None:
     item_id = next(i for i, name in world.public_names.items() if name == "采矿权登记")
     history = client.get(f"/api/v1/powers/{item_id}/history").json()
@@ -178,9 +85,10 @@ def test_history_leaves_out_an_old_version_that_was_a_state_secret(client: Clien
 
 
 @pytest.mark.django_db
-def test_detail_does_not_name_a_responsible_leader_the_public_may_not_see(client: Client, world: World) -> None:
+def test_detail_does_not_name_a_leader_or_post_the_public_may_not_see(client: Client, world: World) -> None:
     item_id = next(i for i, name in world.public_names.items() if name == "农村村民住宅建设审批")
-    assert client.get(f"/api/v1/powers/{item_id}").json()["current"]["responsible_leader"] is None
+    current = client.get(f"/api/v1/powers/{item_id}").json()["current"]
+    assert current["responsible_leader"] is None and current["handling_post"] is None
 
 
 @pytest.mark.django_db

@@ -115,7 +115,8 @@ def test_whole_lifecycle_from_new_item_to_cancellation(how: str, editor: User, r
     cancel = created(as_editor.post(f"/powers/{item}/cancel", {"reason": "职能划转至县农业农村局"}))
     assert (cancel["number"], cancel["status"], cancel["change_kind"]) == (4, "submitted", "cancel")
     ok(as_reviewer.post(f"/versions/{cancel['id']}/approve", {"comment": "同意取消"}))
-    assert public.get(f"/api/v1/powers/{item}").status_code == 404
+    assert public.get(f"/api/v1/powers/{item}").status_code == 410  # gone, saying when and why
+    assert [v["number"] for v in public.get(f"/api/v1/powers/{item}/history").json()] == [4, 3, 1]
     assert public.get("/api/v1/powers").json()["count"] == 0
     assert ok(as_editor.get(f"/versions/{v1['id']}"))["status"] == "approved"
 

@@ -49,12 +49,18 @@ def test_draft_item_page_is_not_found(items):
     assert "草稿中的秘密事项" not in response.content.decode()
 
 
-def test_cancelled_item_leaves_the_portal(items, editor, reviewer):
+def test_cancelled_item_leaves_the_list_and_keeps_a_page_saying_when_and_why(items, editor, reviewer):
     assert "农村村民建房用地审批" in Client().get("/powers/", {"q": "建房"}).content.decode()
     version = services.power_item_cancel(item=items["house"].item, reason="职能调整", author=editor)
     services.power_version_approve(version=version, reviewer=reviewer)
-    assert Client().get(f"/powers/{items['house'].item_id}/").status_code == 404
     assert "农村村民建房用地审批" not in Client().get("/powers/", {"q": "建房"}).content.decode()
+    response = Client().get(f"/powers/{items['house'].item_id}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "农村村民建房用地审批" in page and "已取消" in page
+    assert "本事项已于 2026年11月24日 取消" in page and "取消理由：职能调整" in page
+    assert "第2版" in page and "第1版" in page  # the cancellation and the version it ended
+    assert "在线申请" not in page
 
 
 def test_list_page_query_count_does_not_grow_with_rows(county, editor, reviewer, django_assert_max_num_queries):

@@ -7,15 +7,19 @@ from typing import Annotated
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import PlainSerializer, field_validator
+from pydantic import BeforeValidator, PlainSerializer, field_validator
 from pydantic_core import PydanticCustomError
 
 from sunlit.catalog.models import Category, LimitUnit
+from sunlit.core.paging import page_number
 from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import Audience, Exemption
 
 LocalDateTime = Annotated[dt.datetime, PlainSerializer(lambda d: timezone.localtime(d).isoformat(), return_type=str)]
 """Datetimes leave the API in Asia/Shanghai time, as users read them."""
+
+PageNumber = Annotated[int, BeforeValidator(page_number), Field(description="页码，从1开始")]
+"""A page number, by the portal's rule (core.paging): 0, negative or not a number is refused with 400."""
 
 
 

@@ -59,6 +59,16 @@ def public_item_q(prefix: str = "") -> models.Q:
             & open_q(f"{prefix}published_version__"))
 
 
+def cancelled_item_q(prefix: str = "") -> models.Q:
+    """Cancelled (已取消) after it was published, by an approved cancellation that is itself open (it carries
+    the audience and exemption of the last published version): such an item keeps a public record, its page
+    saying 已取消 with the date, reason and history. An item only flagged cancelled, never published, or whose
+    last content was not public, has none. `prefix` reaches the item from another model (e.g. 'item__')."""
+    cancellation = PowerItemVersion.objects.filter(
+        open_q(), item=models.OuterRef(f"{prefix}pk"), status=VersionStatus.APPROVED, change_kind=ChangeKind.CANCEL)
+    return models.Q(**{f"{prefix}is_cancelled": True}) & models.Q(models.Exists(cancellation))
+
+
 @publishable(public_item_q)
 class PowerItem(models.Model):
     """职权事项: identity of one power of a unit; content is in its versions."""
@@ -84,11 +94,23 @@ class PowerItem(models.Model):
         return self.code
 
 
+@publishable(cancelled_item_q)
+class CancelledPowerItem(PowerItem):
+    """已取消的事项: a power item cancelled after publication, whose record stays public (the public list
+    leaves it out; its page and history stay)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "已取消的职权事项"
+
+
 def _version_is_public() -> models.Q:
+    # Joins, not `item__in=<every public item>`: one item is looked up. A cancelled item's history keeps its
+    # approved versions and the cancellation itself.
     return (
-        models.Q(status=VersionStatus.APPROVED, change_kind__in=[ChangeKind.CREATE, ChangeKind.CHANGE])
-        & open_q()
-        & public_item_q("item__")  # a join, not `item__in=<every public item>`: one item is looked up
+        models.Q(status=VersionStatus.APPROVED) & open_q()
+        & ((models.Q(change_kind__in=[ChangeKind.CREATE, ChangeKind.CHANGE]) & public_item_q("item__"))
+           | cancelled_item_q("item__"))
     )
 
 

@@ -9,6 +9,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from sunlit.catalog.models import (
     CONTENT_FIELDS,
+    CancelledPowerItem,
+    ChangeKind,
     ImportJob,
     LegalBasis,
     PowerItem,
@@ -74,11 +76,17 @@ def _public_leaders() -> QuerySet[Official]:
     return public_queryset(Official).order_by()
 
 
+def _public_posts() -> QuerySet[Post]:
+    """A version names its handling post only when that post is public too (not an internal post)."""
+    return public_queryset(Post).order_by()
+
+
 def _in_full(items: QuerySet[PowerItem]) -> QuerySet[PowerItem]:
-    """Public items with everything an item's page shows (legal bases, handling post, a public leader)."""
+    """Public items with everything an item's page shows (legal bases, a public handling post and leader)."""
     return (
-        items.select_related("unit", "parent", "published_version__handling_post")
+        items.select_related("unit", "parent", "published_version")
         .prefetch_related(Prefetch("published_version__legal_bases", queryset=LegalBasis.objects.order_by("position")),
+                          Prefetch("published_version__handling_post", queryset=_public_posts()),
                           Prefetch("published_version__responsible_leader", queryset=_public_leaders()))
     )
 
@@ -88,19 +96,42 @@ def public_power(item_id: int) -> PowerItem | None:
     return _in_full(public_queryset(PowerItem)).filter(pk=item_id).first()
 
 
+def public_cancelled_power(item_id: int) -> CancelledPowerItem | None:
+    """An item cancelled after publication (已取消), whose page and history stay public; None for any other."""
+    return public_queryset(CancelledPowerItem).select_related("unit", "parent").filter(pk=item_id).first()
+
+
+def public_record(item_id: int) -> PowerItem | None:
+    """An item whose history is public: on the public list, or cancelled after publication."""
+    return public_power(item_id) or public_cancelled_power(item_id)
+
+
+def cancellation(history: Iterable[PowerItemVersion]) -> PowerItemVersion | None:
+    """The approved cancellation (取消) among an item's public versions: its date and reason."""
+    return next((v for v in history if v.change_kind == ChangeKind.CANCEL), None)
+
+
 def public_powers_in_full(unit_code: str) -> QuerySet[PowerItem]:
     """A unit's public items, each with everything its page shows, in a fixed number of queries: what a
     printed handbook lists, in code order."""
     return _in_full(public_powers(unit_code=unit_code))
 
 
+def public_powers_downloaded(*, unit_code: str | None = None, category: str | None = None, q: str | None = None,
+                             include_sub_units: bool = False) -> QuerySet[PowerItem]:
+    """The public list as open data (开放数据): the rows `public_powers` gives for the same filters, each with
+    everything its page shows (legal bases, a public handling post and leader)."""
+    return _in_full(public_powers(unit_code=unit_code, category=category, q=q, include_sub_units=include_sub_units))
+
+
 def public_power_history(item: PowerItem) -> QuerySet[PowerItemVersion]:
-    """The approved versions of a public item, newest first."""
+    """The approved versions of a public item (or of one cancelled after publication, the cancellation
+    first), newest first."""
     return (
         public_queryset(PowerItemVersion)
         .filter(item=item)
-        .select_related("handling_post")
         .prefetch_related(Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")),
+                          Prefetch("handling_post", queryset=_public_posts()),
                           Prefetch("responsible_leader", queryset=_public_leaders()))
         .order_by("-number")
     )

@@ -34,6 +34,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class Gone(DomainError):
+    """What was public is no longer in force (a cancelled power item); its record says when and why."""
+
+    status = 410
+
+
 class TooMany(DomainError):
     """Too many attempts in a while (a guessed password, a flood): try again later, after `retry_after`
     seconds when that is known."""

@@ -2,8 +2,10 @@
 
 The API (/api/…) always answers in its JSON error shape, `{"errors": [{"field": …, "message": …}]}`,
 never with an HTML page: a body too large (413), a busy database (503), an exception nothing else
-handled (500, logged). Pages keep Django's own error pages, except for a busy database: a short page
-saying to try again (503). Both 503s carry Retry-After.
+handled (500, logged). Pages get a page in Chinese in the site's style (`error_page`: 400, 403, 404, 500,
+and the status of a DomainError a view raised, with its message), with the portal's or the console's
+header and ways on, and for a busy database a short page saying to try again (503). Both 503s carry
+Retry-After. The project's handler400/403/404/500 and CSRF_FAILURE_VIEW are the functions below.
 
 A busy database is SQLite's "database is locked" (another writer held the lock past the busy timeout)
 or PostgreSQL giving up on a lock or a serialisable transaction; the same request a moment later
@@ -31,8 +33,10 @@ from django.core.exceptions import (
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views import defaults
+
+from sunlit.core.errors import DomainError
 
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 5
@@ -98,6 +102,70 @@ _STATUS_MESSAGES = {
 }
 
 
+# What each page says: a title, and what happened in words a resident or a clerk can act on.
+_PAGES = {
+    400: ("请求有误", "这个地址或提交的内容有误，未能处理，也没有保存任何内容。"),
+    403: ("无权访问", "您没有查看或办理这一内容的权限。工作人员请确认已用本人账号登录，或请本单位管理员授权。"),
+    404: ("页面不存在", "您要找的页面不存在，或尚未公开、已经移除。请检查地址，或从下面的入口重新查找。"),
+    409: ("无法完成", "这项操作与当前状态冲突，未能完成，也没有保存任何内容。"),
+    410: ("已不存在", "您要找的内容已经取消或移除。"),
+    429: ("请求过于频繁", "请稍等片刻再试。"),
+    500: ("服务器出错了", "服务器处理这个请求时出错，错误已经记录，本次操作没有保存任何内容。请稍后重试。"),
+}
+
+
+def _said(exc: BaseException | None) -> str | None:
+    """What a view said about the error, when it said it for people (a DomainError, or an Http404 or
+    PermissionDenied raised with a Chinese message); Django's own English internals are not shown."""
+    if isinstance(exc, DomainError):
+        return exc.message
+    text = exc.args[0] if exc is not None and exc.args else None
+    if isinstance(text, str) and any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    return None
+
+
+def error_page(request: HttpRequest, status: int, exc: BaseException | None = None, *,
+               with_request: bool = True) -> HttpResponse:
+    """The error page for `status`, in Chinese, with the portal's header (the console's under /console/),
+    saying what the view said (`exc`) and where to go on; in the API's JSON shape under /api/.
+    `with_request=False` renders without the request's context (no session, no database): for a 500."""
+    message = _said(exc)
+    if wants_json(request):
+        return json_error(status, message or _STATUS_MESSAGES.get(status, SERVER_ERROR_MESSAGE))
+    title, text = _PAGES.get(status, _PAGES[500 if status >= 500 else 400])
+    context = {"status": status, "title": title, "text": text, "message": message,
+               "console": request.path.startswith("/console/"), "path": request.path}
+    if with_request:
+        response = render(request, "error.html", context, status=status)
+    else:
+        response = HttpResponse(render_to_string("error.html", context), status=status)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def bad_request(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
+    """handler400."""
+    return error_page(request, 400, exception)
+
+
+def permission_denied(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
+    """handler403."""
+    return error_page(request, 403, exception)
+
+
+def page_not_found(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
+    """handler404."""
+    return error_page(request, 404, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent from an expired page (or from another site) is refused, saying what to do."""
+    return error_page(request, 403, PermissionDenied("页面已过期或来源校验未通过，本次提交没有保存。请返回上一页，刷新后重新提交。"))
+
+
 def _client_status(exc: BaseException) -> int | None:
     """The status Django itself gives these exceptions (django.core.handlers.exception)."""
     if isinstance(exc, Http404):
@@ -121,7 +189,7 @@ def response_for_exception(request: HttpRequest, exc: BaseException, *, as_json:
             log.warning("Database busy: %s %s", request.method, request.path, exc_info=exc)
         return busy(request, as_json=as_json)
     if not as_json:
-        return None
+        return error_page(request, exc.status, exc) if isinstance(exc, DomainError) else None
     status = _client_status(exc)
     if status is not None:
         return json_error(status, _STATUS_MESSAGES[status])
@@ -135,7 +203,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Django logs it when this returns."""
     exc = sys.exc_info()[1]
     response = response_for_exception(request, exc, logged=True) if exc is not None else None
-    return response if response is not None else defaults.server_error(request)
+    return response if response is not None else error_page(request, 500, with_request=False)
 
 
 def in_api_shape(request: HttpRequest, response: HttpResponse) -> HttpResponse:

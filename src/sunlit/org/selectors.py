@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from sunlit.core.models import NATIONAL, ApiToken
-from sunlit.org.models import Appointment, Official, Post, Unit
+from sunlit.core.visibility import public_queryset
+from sunlit.org.models import Appointment, Official, Post, Unit, UnitKind
 from sunlit.org.permissions import units_for
 from sunlit.org.services import PRINCIPAL_RULE
 
@@ -76,3 +78,63 @@ def own_api_token(*, viewer: Any, token_id: int) -> ApiToken | None:
     if not getattr(viewer, "is_authenticated", False):
         return None
     return ApiToken.objects.filter(pk=token_id, user=viewer).first()
+
+
+# 党委, 政府, 部门, then the townships (乡镇), each followed by the units under it (its villages).
+_KIND_RANK: dict[str, int] = {UnitKind.PARTY_COMMITTEE: 0, UnitKind.GOVERNMENT: 1, UnitKind.DEPARTMENT: 2}
+_TOWNSHIPS_RANK, _REST_RANK = 3, 4
+
+
+def units_by_kind(units: Iterable[Unit]) -> list[Unit]:
+    """Units in the order people look for them: 党委, 政府, 部门, each by code, then each 乡镇 (by code)
+    followed by the units under it (its villages, by code); a unit of no such place last."""
+    units = list(units)
+    townships = {u.code for u in units if u.kind == UnitKind.TOWNSHIP}
+
+    def key(unit: Unit) -> tuple[int, str, int, str]:
+        above = [code for code in unit.path.split("/") if code]
+        township = next((code for code in reversed(above) if code in townships), None)
+        if township is not None:
+            return (_TOWNSHIPS_RANK, township, 0 if township == unit.code else 1, unit.code)
+        return (_KIND_RANK.get(unit.kind, _REST_RANK), "", 0, unit.code)
+
+    return sorted(units, key=key)
+
+
+def public_units() -> list[Unit]:
+    """Every public unit, by kind (units_by_kind): the portal's and open data's list."""
+    return units_by_kind(public_queryset(Unit).select_related("parent"))
+
+
+@dataclass
+class UnitGroup:
+    """A heading of the units list (党委, 政府, 部门, 乡镇) and its units, each with the units under it
+    (a township's villages)."""
+
+    label: str
+    rows: list[tuple[Unit, list[Unit]]] = field(default_factory=list)
+
+
+def public_unit_groups() -> list[UnitGroup]:
+    """The public units grouped under their kind, townships with their villages: the portal's home page."""
+    groups: dict[str, UnitGroup] = {}
+    township_rows: dict[str, list[Unit]] = {}
+    for unit in public_units():
+        above = [code for code in unit.path.split("/") if code][:-1]
+        township = next((code for code in reversed(above) if code in township_rows), None)
+        if township is not None:
+            township_rows[township].append(unit)
+            continue
+        label = "乡镇及所属村（社区）" if unit.kind == UnitKind.TOWNSHIP else UnitKind(unit.kind).label
+        group = groups.setdefault(label, UnitGroup(label))
+        group.rows.append((unit, township_rows.setdefault(unit.code, []) if unit.kind == UnitKind.TOWNSHIP else []))
+    return list(groups.values())
+
+
+def public_officials(*, unit_code: str | None = None) -> list[Official]:
+    """The officials' boards (领导班子公示): public officials, by unit (units_by_kind), then rank."""
+    officials = public_queryset(Official).select_related("unit").prefetch_related("portfolio")
+    if unit_code:
+        return list(officials.filter(unit__code=unit_code).order_by("sort_order", "id"))
+    order = {unit.pk: n for n, unit in enumerate(public_units())}
+    return sorted(officials.order_by("sort_order", "id"), key=lambda o: order.get(o.unit_id, len(order)))

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from sunlit.portal import cases, views
+from sunlit.portal import cases, opendata, views
 
 app_name = "portal"
 urlpatterns = [
@@ -15,4 +15,12 @@ urlpatterns = [
     path("units/<str:code>/flows/<str:category>/", views.unit_flow, name="unit_flow"),
     path("verify/", views.verify_help, name="verify"),
     path("verify/offline.html", views.verifier_download, name="verifier_download"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("units/<str:code>/powers/print/", views.unit_print, name="unit_print"),
+    # Open data (开放数据): stable addresses, each dataset as .csv and .json.
+    path("data/", opendata.index, name="open_data"),
+    re_path(r"^data/units\.(?P<fmt>csv|json)$", opendata.units, name="data_units"),
+    re_path(r"^data/officials\.(?P<fmt>csv|json)$", opendata.officials, name="data_officials"),
+    re_path(r"^data/powers\.(?P<fmt>csv|json)$", opendata.powers, name="data_powers"),
+    re_path(r"^data/powers/(?P<item_id>[0-9]+)/history\.(?P<fmt>csv|json)$", opendata.history, name="data_history"),
 ]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,21 +16,23 @@ from sunlit.cases import selectors as case_selectors
 from sunlit.cases import services as case_services
 from sunlit.catalog import selectors
 from sunlit.catalog.models import Category, PowerItem
-from sunlit.core import clock
+from sunlit.core import clock, paging
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import risks
 from sunlit.flows import selectors as flow_selectors
-from sunlit.org.models import Official, Unit
+from sunlit.org import selectors as org_selectors
+from sunlit.org.models import Unit
 from sunlit.portal import offline
 from sunlit.record.selectors import latest_checkpoint, verifier_key
 
 PAGE_SIZE = 20
+FAVICON_MAX_AGE = 7 * 24 * 3600
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    units = public_queryset(Unit).order_by("path")
     return render(request, "portal/home.html", {
-        "units": units, "categories": Category.choices, "total": selectors.public_powers().count(),
+        "groups": org_selectors.public_unit_groups(), "categories": Category.choices,
+        "total": selectors.public_powers().count(),
     })
 
 
@@ -36,23 +43,36 @@ def power_list(request: HttpRequest) -> HttpResponse:
     category = asked if asked in Category.values else None
     items = selectors.public_powers(unit_code=unit_code, category=category, q=q, include_sub_units=True)
     pages: Paginator[PowerItem] = Paginator(selectors.NarrowPages(items), PAGE_SIZE)  # type: ignore[arg-type]
-    page = pages.get_page(request.GET.get("page"))
+    page = paging.get_page(pages, request.GET.get("page"))
     unit = public_queryset(Unit).filter(code=unit_code).first() if unit_code else None
+    # The same rows as open data (portal.opendata reads these parameters the same way).
+    download = urlencode([(k, v) for k, v in (("unit", unit_code), ("category", category), ("q", q)) if v])
     return render(request, "portal/power_list.html", {
         "page": page, "q": q, "unit": unit, "category": category, "categories": Category.choices,
+        "download_query": download,
     })
 
 
 def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.public_power(item_id)
     if item is None:
-        raise Http404("事项不存在或未公开")
+        return cancelled_power(request, item_id)
     return render(request, "portal/power_detail.html", {
         "item": item, "v": item.published_version, "history": selectors.public_history_with_leaves(item),
         "flow": flow_selectors.public_flow(item), "chart_url": f"/api/v1/powers/{item.pk}/flow.svg",
         "can_apply": case_services.can_apply(item),
         "sub_items": selectors.public_powers().filter(parent=item),
     })
+
+
+def cancelled_power(request: HttpRequest, item_id: int) -> HttpResponse:
+    """An item cancelled after publication keeps its page: 已取消, when and why, and its history."""
+    item = selectors.public_cancelled_power(item_id)
+    if item is None:
+        raise Http404("事项不存在或未公开")
+    history = selectors.public_history_with_leaves(item)
+    cancelled = selectors.cancellation(v for v, _ in history)
+    return render(request, "portal/power_cancelled.html", {"item": item, "cancelled": cancelled, "history": history})
 
 
 def verify_help(request: HttpRequest) -> HttpResponse:
@@ -76,7 +96,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = public_queryset(Unit).filter(code=code).first()
     if unit is None:
         raise Http404("单位不存在")
-    officials = public_queryset(Official).filter(unit=unit).prefetch_related("portfolio")
+    officials = org_selectors.public_officials(unit_code=unit.code)
     children = public_queryset(Unit).filter(parent=unit).order_by("sort_order", "code")
     return render(request, "portal/unit.html", {
         "unit": unit, "officials": officials, "children": children,
@@ -85,6 +105,17 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "ratings": (ratings := case_selectors.rating_distribution([unit.pk])),
         "rated": sum(r.count for r in ratings),
         "rating_comments": case_selectors.public_rating_comments([unit.pk]),
+    })
+
+
+def unit_print(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's public power list to print (打印版): one table, the header repeated on every sheet."""
+    unit = public_queryset(Unit).filter(code=code).first()
+    if unit is None:
+        raise Http404("单位不存在")
+    return render(request, "portal/unit_print.html", {
+        "unit": unit, "items": selectors.public_powers_in_full(unit.code), "today": clock.today(),
+        "unit_url": request.build_absolute_uri(f"/units/{unit.code}/"),
     })
 
 
@@ -99,3 +130,16 @@ def unit_flow(request: HttpRequest, code: str, category: str) -> HttpResponse:
         "unit": unit, "flow": flow, "label": label, "items": flow_selectors.items_following(unit, category),
         "chart_url": f"/api/v1/units/{unit.code}/flows/{category}/flow.svg",
     })
+
+
+@cache
+def _favicon() -> bytes:
+    found = finders.find("sunlit/favicon.ico")
+    return Path(str(found)).read_bytes()
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, where browsers and bookmarks look first (pages also name the SVG icon in static/)."""
+    response = HttpResponse(_favicon(), content_type="image/x-icon")
+    response["Cache-Control"] = f"public, max-age={FAVICON_MAX_AGE}"
+    return response

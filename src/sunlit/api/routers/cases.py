@@ -69,7 +69,7 @@ class CaseFilters(s.InputSchema):
     decided: str | None = s.Field(None, max_length=7, description="办结月份，如 2026-10")
     timing: Literal["on_time", "early", "late"] | None = None
     rating: Literal["1", "2", "3", "4", "5", "any"] | None = None
-    page: int = s.Field(1, ge=1, le=100000)
+    page: s.PageNumber = 1
     page_size: int = s.Field(20, ge=1, le=100)
 
 

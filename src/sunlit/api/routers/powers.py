@@ -10,13 +10,15 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from sunlit.api import schemas as s
 from sunlit.api.auth import staff_auth
 from sunlit.catalog import excel, selectors, services
 from sunlit.catalog.models import Category, PowerItem, PowerItemVersion
-from sunlit.core.errors import DomainError, NotFound
+from sunlit.core.errors import DomainError, Gone, NotFound
 
 router = Router(tags=["公开数据"])
 STAFF = ["编制与审核"]
@@ -31,7 +33,7 @@ class PowerFilters(s.InputSchema):
     category: Category | None = None
     q: str | None = s.Field(None, max_length=100)
     include_sub_units: bool = False
-    page: int = s.Field(1, ge=1, le=100000)
+    page: s.PageNumber = 1
     page_size: int = s.Field(20, ge=1, le=100)
 
 
@@ -59,15 +61,26 @@ def import_powers(request: HttpRequest, unit: Form[str], file: File[UploadedFile
 
 @router.get("/powers/{item_id}", response=s.PowerDetailOut, summary="事项详情（现行版本）")
 def get_power(request: HttpRequest, item_id: int) -> Any:
+    """A cancelled item answers 410 with the date and reason; its history stays at …/history."""
     item = selectors.public_power(item_id)
-    if item is None:
-        raise _not_public("事项")
-    return item
+    if item is not None:
+        return item
+    cancelled_item = selectors.public_cancelled_power(item_id)
+    if cancelled_item is not None:
+        cancelled = selectors.cancellation(selectors.public_power_history(cancelled_item))
+        raise Gone(_cancelled_message(item_id, cancelled), field="id")
+    raise _not_public("事项")
 
 
-@router.get("/powers/{item_id}/history", response=list[s.VersionContentOut], summary="已批准的历史版本")
+def _cancelled_message(item_id: int, cancelled: PowerItemVersion | None) -> str:
+    when = f"于{date_format(timezone.localtime(cancelled.reviewed_at), 'Y年n月j日')}" if cancelled and cancelled.reviewed_at else ""
+    why = f"（{cancelled.reason}）" if cancelled and cancelled.reason else ""
+    return f"该事项已{when}取消{why}，历史版本见 /api/v1/powers/{item_id}/history"
+
+
+@router.get("/powers/{item_id}/history", response=list[s.VersionContentOut], summary="已批准的历史版本（已取消的事项也有）")
 def power_history(request: HttpRequest, item_id: int) -> Any:
-    item = selectors.public_power(item_id)
+    item = selectors.public_record(item_id)
     if item is None:
         raise _not_public("事项")
     return selectors.public_power_history(item)

@@ -31,7 +31,7 @@ class CardFilters(s.InputSchema):
     level: CardLevel | None = None
     state: CardState | None = s.Field(None, description="不填为全部状态")
     trigger: str | None = s.Field(None, max_length=40)
-    page: int = s.Field(1, ge=1, le=100000)
+    page: s.PageNumber = 1
     page_size: int = s.Field(50, ge=1, le=100)
 
 
@@ -39,7 +39,7 @@ class AnomalyFilters(s.InputSchema):
     unit: str | None = s.Field(None, max_length=32, description="单位编码（只含该单位本身）")
     state: CardState | None = s.Field(None, description="不填为全部状态")
     trigger: str | None = s.Field(None, max_length=40)
-    page: int = s.Field(1, ge=1, le=100000)
+    page: s.PageNumber = 1
     page_size: int = s.Field(50, ge=1, le=100)
 
 

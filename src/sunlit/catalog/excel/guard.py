@@ -316,11 +316,20 @@ class _Scanner:
         part.cells += 1
         row = part.row
         if r:
-            try:
-                row, part.column = coordinate_to_tuple(r)
-            except (ValueError, TypeError):
-                raise ImportFileError(
-                    f"工作表「{_shown(part.title)}」的单元格位置「{_shown(r)}」无法识别", field="file") from None
+            # "AB12": the column's letters looked up once each (a sheet has a few dozen), the row read as digits
+            letters = r.rstrip("0123456789")
+            digits = r[len(letters):]
+            column = _COLUMN_OF.get(letters)
+            if column is not None and digits.isascii() and digits.isdigit() and digits[0] != "0":
+                row, part.column = int(digits), column
+            else:
+                try:
+                    row, part.column = coordinate_to_tuple(r)
+                except (ValueError, TypeError):
+                    raise ImportFileError(
+                        f"工作表「{_shown(part.title)}」的单元格位置「{_shown(r)}」无法识别", field="file") from None
+                if len(_COLUMN_OF) < 20_000 and letters.isupper():
+                    _COLUMN_OF[letters] = part.column
         else:
             part.column += 1
         part.max_row = max(part.max_row, row)
@@ -358,6 +367,9 @@ class _Scanner:
             ref = f"A1:{get_column_letter(min(max(part.max_col, 1), 18278))}{part.max_row}"
             raise ImportFileError(
                 f"{sheet}的内容延伸到 {_shown(ref)}，含 {extent:,} 个单元格，超过上限 {MAX_SHEET_CELLS:,}", field="file")
+
+
+_COLUMN_OF: dict[str, int] = {}  # column letters → index, as coordinate_to_tuple read them
 
 
 def _row_number(text: str) -> int | None:

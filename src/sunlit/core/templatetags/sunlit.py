@@ -1,6 +1,8 @@
 import re
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from sunlit.core.timelimits import format_limit
 
@@ -27,3 +29,12 @@ def tel(text: str) -> str:
 def thousands(number: int | None) -> str:
     """20000 → '20,000' (figures clerks read at a glance)."""
     return "" if number is None else f"{number:,}"
+
+
+@register.filter
+def whole_numbers(text: str) -> SafeString:
+    """A phone cell with each number kept on one line ('0797-6213228（县纪委监委：0797-6213002）': a line may
+    break between the numbers, never inside one)."""
+    escaped = str(conditional_escape(text or ""))
+    # Safe: the text is escaped first, and a number is digits, '+' and '-' only.
+    return mark_safe(_PHONE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
