@@ -175,6 +175,18 @@ def review_queue(*, viewer: Any) -> QuerySet[PowerItemVersion]:
             .select_related("item__unit", "author").order_by("submitted_at", "id"))
 
 
+def version_to_revise(item: PowerItem, number: int | None = None) -> PowerItemVersion | None:
+    """The version a new version of `item` starts from: version `number` when given; else the published
+    one (a change builds on what the public sees, not on a change that was sent back); else the newest
+    (an item never published: its first version, perhaps returned). None for an item with no version."""
+    versions = item.versions.prefetch_related(Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")))
+    if number is not None:
+        return versions.filter(number=number).first()
+    if item.published_version_id is not None:
+        return versions.filter(pk=item.published_version_id).first()
+    return versions.order_by("-number").first()
+
+
 def previous_version(version: PowerItemVersion) -> PowerItemVersion | None:
     """The version a diff compares `version` with by default: the one numbered just before it."""
     return version.item.versions.filter(number__lt=version.number).order_by("-number").first()

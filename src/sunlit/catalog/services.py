@@ -16,10 +16,11 @@ from sunlit.catalog.models import (
 )
 from sunlit.catalog.permissions import require_edit, require_review
 from sunlit.catalog.rules import validate_content
-from sunlit.catalog.selectors import public_snapshot
+from sunlit.catalog.selectors import public_snapshot, version_to_revise
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, Invalid
+from sunlit.core.lawnames import law_name
 from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official, Post, Unit
@@ -61,7 +62,7 @@ def _write_version(
         submitted_at=at if submit else None, **cleaned,
     )
     LegalBasis.objects.bulk_create(
-        LegalBasis(version=version, position=i, law=b["law"].strip(), article=(b.get("article") or "").strip(),
+        LegalBasis(version=version, position=i, law=law_name(b["law"]), article=(b.get("article") or "").strip(),
                    excerpt=(b.get("excerpt") or "").strip())
         for i, b in enumerate(legal_bases)
     )
@@ -94,6 +95,9 @@ def power_item_create(
         raise Conflict(f"事项编码{code}在{unit.name}已存在", field="code")
     if parent is not None and parent.unit_id != unit.pk:
         raise DomainError("主项必须属于同一单位", field="main_item")
+    if parent is not None and parent.parent_id is not None:
+        # A sub-item is public only while its main item is (catalog.models.public_item_q), one level up.
+        raise DomainError("所选主项本身是子项，子项下不能再设子项", field="main_item")
     item = PowerItem.objects.create(unit=unit, code=code, parent=parent, created_at=clock_mod.now(clock))
     return _write_version(item=item, kind=ChangeKind.CREATE, content=content, legal_bases=legal_bases,
                           reason=reason, author=author, submit=submit, clock=clock)
@@ -117,6 +121,28 @@ def power_version_draft(
     _refuse_if_open(item)
     return _write_version(item=item, kind=ChangeKind.CHANGE, content=content, legal_bases=legal_bases,
                           reason=reason, author=author, submit=submit, clock=clock)
+
+
+@transaction.atomic
+def power_version_revise(
+    *, item: PowerItem, changes: dict[str, Any], legal_bases: list[dict[str, str]] | None = None, reason: str,
+    author: Any, submit: bool = False, clock: Clock | None = None,
+) -> PowerItemVersion:
+    """A change that names only what changes: each content field `changes` leaves out, and the legal
+    bases when `legal_bases` is None, keeps its value in the version revised (the published one, else
+    the newest: selectors.version_to_revise). A field given as None or '' is cleared where it may be
+    empty; one that may not (a name) is refused as in any version."""
+    item = PowerItem.objects.select_for_update().get(pk=item.pk)
+    require_edit(author, item.unit)
+    content: dict[str, Any] = {}
+    kept: list[dict[str, str]] = []
+    base = version_to_revise(item)
+    if base is not None:
+        content = base.snapshot()
+        kept = content.pop("legal_bases")
+    content.update(changes)
+    return power_version_draft(item=item, content=content, legal_bases=kept if legal_bases is None else legal_bases,
+                               reason=reason, author=author, submit=submit, clock=clock)
 
 
 @transaction.atomic
