@@ -131,14 +131,14 @@ def counts() -> tuple[int, int, int, int]:
 
 MESSY_ERRORS = [
     RowError(11, "权力名称", "缺少事项名称"),
-    RowError(13, "承诺时限", "承诺时限长于法定时限"),
+    RowError(13, "承诺时限", "承诺时限（20个工作日）长于法定时限（10个工作日）"),
     RowError(14, "权力编码", "事项编码XK-001与第4行重复"),
     RowError(15, "法律法规依据", "行政许可事项必须写明设定依据"),
     RowError(17, "权力编码", "缺少事项编码"),
-    RowError(18, "权力编码", "事项编码YJ-001在县自然资源局已存在"),
+    RowError(18, "权力编码", "事项YJ-001已有草稿的第1版（事项名称、监督电话与本行不同），请待其审结后再导入本行"),
     RowError(19, "职权类型", "主项：各子项的职权类型不一致，无法确定主项的职权类型"),
     RowError(20, "职权类型", "主项：各子项的职权类型不一致，无法确定主项的职权类型"),
-    RowError(22, "承诺时限", "承诺时限长于法定时限"),
+    RowError(22, "承诺时限", "承诺时限（15个工作日）长于法定时限（10个工作日）"),
 ]
 
 
@@ -176,7 +176,7 @@ def test_full_width_digits_multi_line_cells_and_numbered_bases_are_read(
 
     v = imported(county["land"])["XK-001"].versions.get()
     assert (v.statutory_limit, v.statutory_limit_unit, v.promised_limit) == (20, LimitUnit.WORKING_DAYS, 10)
-    assert v.complaint_phone == "0797-1234567"
+    assert v.complaint_phone == "０７９７－１２３４５６７"  # the clerk's text as written
     assert v.conditions == "（一）申请人为本集体经济组织成员；\n（二）符合国土空间规划。"
     assert [(b.law, b.article, b.excerpt) for b in v.legal_bases.all()] == [
         ("中华人民共和国土地管理法", "第六十二条",
@@ -272,8 +272,9 @@ def test_promised_limit_longer_than_statutory_is_refused(tmp_path: Path, county:
                                            item("A-2", "乙", statutory="30日", promised="25个工作日"),
                                            item("A-3", "丙", promised="20个工作日")])
 
-    assert report.errors == [RowError(2, "承诺时限", "承诺时限长于法定时限"),
-                             RowError(3, "承诺时限", "承诺时限长于法定时限")]
+    assert report.errors == [RowError(2, "承诺时限", "承诺时限（21个工作日）长于法定时限（20个工作日）"),
+                             RowError(3, "承诺时限", "承诺时限（25个工作日）长于法定时限（30日）")]
+    assert [e.code for e in report.errors] == ["A-1", "A-2"]
     assert report.imported == 1
 
 
@@ -281,7 +282,7 @@ def test_promised_limit_in_the_combined_cell_is_blamed_on_that_cell(tmp_path: Pa
     report = run(tmp_path, county, editor, [item("A-1", "甲", statutory="法定10个工作日，承诺15个工作日",
                                                  promised=None)])
 
-    assert report.errors == [RowError(2, "法定时限", "承诺时限长于法定时限")]
+    assert report.errors == [RowError(2, "法定时限", "承诺时限（15个工作日）长于法定时限（10个工作日）")]
 
 
 def test_two_different_promised_limits_in_one_row_are_refused(tmp_path: Path, county: Any, editor: Any) -> None:
@@ -334,18 +335,21 @@ def test_row_without_code_is_refused(tmp_path: Path, county: Any, editor: Any) -
 def test_code_repeated_in_the_file_is_refused_for_the_later_rows(tmp_path: Path, county: Any, editor: Any) -> None:
     report = run(tmp_path, county, editor, [item("A-1", "甲"), item("Ａ－１", "乙"), item("A-1", "丙")])
 
-    assert report.errors == [RowError(3, "事项编码", "事项编码A-1与第2行重复"),
+    # the clerk's code as written; matching reads Ａ－１ as A-1
+    assert report.errors == [RowError(3, "事项编码", "事项编码Ａ－１与第2行重复"),
                              RowError(4, "事项编码", "事项编码A-1与第2行重复")]
     assert PowerItemVersion.objects.get(item__code="A-1").name == "甲"
 
 
-def test_code_already_in_the_unit_is_refused(tmp_path: Path, county: Any, editor: Any) -> None:
+def test_a_row_that_differs_from_a_pending_version_is_refused_naming_it(
+        tmp_path: Path, county: Any, editor: Any) -> None:
     factories.draft(county["land"], editor, code="A-1")
     factories.draft(county["town"], factories.staff("clerk", county["town"], factories.Role.EDITOR), code="A-2")
 
     report = run(tmp_path, county, editor, [item("A-1", "甲"), item("A-2", "乙")])
 
-    assert report.errors == [RowError(2, "事项编码", "事项编码A-1在县自然资源局已存在")]
+    assert [(e.row, e.field, e.code) for e in report.errors] == [(2, "事项编码", "A-1")]
+    assert report.errors[0].message.startswith("事项A-1已有草稿的第1版（事项名称")
     assert report.imported == 1  # the same code in another unit is no conflict
 
 
@@ -424,7 +428,8 @@ def test_main_item_is_not_written_without_any_of_its_sub_items(tmp_path: Path, c
     report = run(tmp_path, county, editor, [item("M-1", "主", sub_name="子一")])
 
     assert counts() == before
-    assert report.errors == [RowError(2, "事项编码", "事项编码M-1-01在县自然资源局已存在")]
+    assert [(e.row, e.field) for e in report.errors] == [(2, "事项编码")]
+    assert report.errors[0].message.startswith("事项M-1-01已有草稿的第1版")
     assert report.imported == 0
     assert not PowerItem.objects.filter(code="M-1").exists()
 
@@ -435,8 +440,9 @@ def test_main_item_whose_code_exists_refuses_all_its_rows(tmp_path: Path, county
     report = run(tmp_path, county, editor, rows, merges=[(k, 0, 1) for k in ("code", "name", "category",
                                                                            "legal_bases", "statutory", "promised")])
 
-    message = "主项：事项编码M-1在县自然资源局已存在"
+    message = "事项M-1已有草稿的第1版（事项名称与本行不同），请待其审结后再导入本行"
     assert report.errors == [RowError(2, "事项编码", message), RowError(3, "事项编码", message)]
+    assert PowerItem.objects.filter(code__startswith="M-1").count() == 1
 
 
 def test_header_is_the_row_with_most_recognised_names_even_below_a_title(
@@ -460,7 +466,7 @@ def test_dry_run_reads_and_checks_everything_but_changes_nothing(
     assert report.refused_rows == [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22]
 
 
-def test_importing_the_same_file_again_refuses_every_row_as_already_in_the_unit(
+def test_importing_the_same_file_again_reports_every_item_unchanged(
         tmp_path: Path, county: dict[str, Any], editor: Any) -> None:
     rows = [item("A-1", "甲"), item("M-1", "主", sub_name="子一"), {"sub_name": "子二"}, item("A-2", "乙")]
     merges = [(k, 1, 2) for k in ("code", "name", "category", "legal_bases", "statutory", "promised")]
@@ -471,9 +477,7 @@ def test_importing_the_same_file_again_refuses_every_row_as_already_in_the_unit(
     again = import_powers(path, unit=county["land"], author=editor)
 
     assert (first.imported, first.errors) == (5, [])
-    assert again.imported == 0
-    assert again.refused_rows == [2, 3, 4, 5]
-    assert all(e.field == "事项编码" and e.message.endswith("在县自然资源局已存在") for e in again.errors)
+    assert (again.imported, again.changed, again.unchanged, again.errors) == (0, 0, 5, [])
     assert counts() == before
 
 

@@ -48,14 +48,15 @@ def test_import_command_writes_the_report_and_succeeds_with_refused_rows(
     out = import_(str(list_with_a_bad_row), "--unit", "YD-ZRZY", "--author", "editor", "--report", str(report_path))
 
     report = json.loads(report_path.read_text(encoding="utf-8"))
-    assert set(report) == {"imported", "errors", "dry_run", "sheet", "refused"}
+    assert set(report) == {"imported", "changed", "unchanged", "rows", "done", "errors", "warnings", "dry_run",
+                           "sheet", "refused"}
     assert report["refused"] is None
     assert (report["imported"], report["dry_run"], report["sheet"]) == (1, False, "Sheet")
-    assert [set(e) for e in report["errors"]] == [{"row", "field", "message"}] * 2
+    assert [set(e) for e in report["errors"]] == [{"row", "field", "message", "code"}] * 2
     assert [(e["row"], e["field"]) for e in report["errors"]] == [(3, "权力类型"), (4, "承诺时限")]
-    assert report["errors"][1]["message"] == "承诺时限长于法定时限"
-    assert "已导入县自然资源局1个事项" in out
-    assert "第4行【承诺时限】承诺时限长于法定时限" in out
+    assert report["errors"][1]["message"] == "承诺时限（30个工作日）长于法定时限（20个工作日）"
+    assert "已新增县自然资源局1个事项" in out
+    assert "第4行【承诺时限】承诺时限（30个工作日）长于法定时限（20个工作日）" in out
     assert PowerItemVersion.objects.get().author.username == "editor"
 
 
@@ -64,7 +65,7 @@ def test_import_command_report_is_readable_chinese_json(list_with_a_bad_row: Pat
 
     import_(str(list_with_a_bad_row), "--unit", "YD-ZRZY", "--report", str(report_path))
 
-    assert "承诺时限长于法定时限" in report_path.read_text(encoding="utf-8")
+    assert "承诺时限（30个工作日）长于法定时限（20个工作日）" in report_path.read_text(encoding="utf-8")
 
 
 def test_import_command_writes_as_the_importer_user_given_edit_rights_in_the_unit(
@@ -99,7 +100,7 @@ def test_import_command_dry_run_leaves_no_trace_not_even_the_importer_user(
     assert counts() == before
     assert not User.objects.filter(username="importer").exists()
     assert json.loads(report_path.read_text(encoding="utf-8"))["dry_run"] is True
-    assert "可导入县自然资源局1个事项" in out
+    assert "可新增县自然资源局1个事项" in out
     assert "试运行：未写入数据库。" in out
 
 
@@ -151,12 +152,12 @@ def test_export_command_writes_a_file_the_import_reads_back(
     path = tmp_path / "out.xlsx"
     out = io.StringIO()
 
-    cli.main(["sunlit", "export-powers", "--unit", "YD-ZRZY", str(path)])
-    call_command("export_powers", "--unit", "YD-ZRZY", str(path), stdout=out)
+    cli.main(["sunlit", "export-powers", "--unit", "YD-ZRZY", "--working", str(path)])
+    call_command("export_powers", "--unit", "YD-ZRZY", "--working", str(path), stdout=out)
     again = import_(str(path), "--unit", "YD-ZRZY", "--dry-run")
 
-    assert out.getvalue().strip() == f"已导出县自然资源局的1个事项到{path}"
-    assert "第3行【事项编码】事项编码A-1在县自然资源局已存在" in again
+    assert out.getvalue().strip() == f"已导出县自然资源局工作稿（最新版本）1个事项到{path}"
+    assert "可新增县自然资源局0个事项、可变更0个（待审核），1个未变化" in again
 
 
 def test_export_command_refuses_an_unknown_unit(tmp_path: Path, county: Any) -> None:
@@ -178,7 +179,8 @@ def test_a_workbook_beyond_a_limit_exits_non_zero_and_the_report_says_why(
     assert exit_.value.code == 1
     assert MERGED_MESSAGE in capsys.readouterr().err
     assert json.loads(report_path.read_text(encoding="utf-8")) == {
-        "imported": 0, "errors": [], "dry_run": False, "sheet": "", "refused": MERGED_MESSAGE}
+        "imported": 0, "changed": 0, "unchanged": 0, "rows": 0, "done": 0, "errors": [], "warnings": [],
+        "dry_run": False, "sheet": "", "refused": MERGED_MESSAGE}
     assert not PowerItem.objects.exists()
     assert not User.objects.filter(username="importer").exists()
 

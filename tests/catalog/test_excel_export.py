@@ -12,9 +12,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sunlit.catalog import services
 from sunlit.catalog.excel import export_powers, import_powers, importer_user, write_powers
 from sunlit.catalog.excel.columns import BY_KEY, COLUMNS
-from sunlit.catalog.models import CONTENT_FIELDS, Category, PowerItem
+from sunlit.catalog.models import CONTENT_FIELDS, Category, PowerItem, PowerItemVersion
 from sunlit.core.visibility import Audience
-from sunlit.org.models import Post, UnitKind
+from sunlit.org.models import Official, Post, UnitKind
 from tests import factories
 
 LAND_BASES = [
@@ -26,7 +26,7 @@ LAND_BASES = [
     {"law": "中华人民共和国行政许可法", "article": "", "excerpt": "第二十九条规定的申请，应当如实提交材料。"},
 ]
 PLANNING_BASIS = [{"law": "中华人民共和国城乡规划法", "article": "第{n}条", "excerpt": "依法核发许可证。"}]
-FK_FIELDS = ("handling_post", "responsible_leader")
+
 
 
 def create(unit: Any, author: Any, code: str, parent: PowerItem | None = None,
@@ -74,10 +74,7 @@ def working_list(unit: Any, author: Any) -> list[PowerItem]:
 
 
 def snapshot(item: PowerItem) -> dict[str, Any]:
-    data = item.versions.order_by("-number").first().snapshot()  # type: ignore[union-attr]
-    for name in FK_FIELDS:
-        data.pop(name)
-    return data
+    return item.versions.order_by("-number").first().snapshot()  # type: ignore[union-attr]
 
 
 def read(path: Path | io.BytesIO) -> Worksheet:
@@ -90,7 +87,7 @@ def test_export_then_import_into_an_empty_unit_gives_back_the_same_content(
         tmp_path: Path, county: dict[str, Any], editor: Any) -> None:
     originals = working_list(county["land"], editor)
     path = tmp_path / "export.xlsx"
-    write_powers(path, unit=county["land"])
+    write_powers(path, unit=county["land"], working=True)
     empty = factories.unit("YD-NEW", "县新设局", parent=county["gov"])
 
     report = import_powers(path, unit=empty, author=importer_user(empty))
@@ -104,33 +101,33 @@ def test_export_then_import_into_an_empty_unit_gives_back_the_same_content(
         assert (copy.parent.code if copy.parent else None) == (original.parent.code if original.parent else None)
 
 
-def test_round_trip_compares_every_content_field_but_the_two_without_a_column() -> None:
-    covered = {c.key for c in COLUMNS} | {"statutory_limit_unit", "promised_limit_unit"} | set(FK_FIELDS)
+def test_every_content_field_has_a_column() -> None:
+    covered = {c.key for c in COLUMNS} | {"statutory_limit_unit", "promised_limit_unit"}
     assert set(CONTENT_FIELDS) <= covered
-    assert set(FK_FIELDS) <= set(CONTENT_FIELDS)
 
 
 def test_export_has_a_dated_title_and_the_template_header(county: dict[str, Any], editor: Any) -> None:
     create(county["land"], editor, "XK-001")
 
-    ws = export_powers(unit=county["land"]).active
+    ws = export_powers(unit=county["land"], working=True).active
     assert isinstance(ws, Worksheet)
 
-    assert ws["A1"].value == "县自然资源局权力清单（截至2026年11月24日）"
-    assert [c.value for c in ws[2]][:20] == [
-        "序号", "事项编码", "事项名称", "子项编码", "子项名称", "权力类型", "设定依据", "实施主体", "承办机构", "受理条件",
-        "申请材料", "法定时限", "承诺时限", "收费标准", "收费依据", "服务承诺", "责任事项", "追责情形", "监督电话", "备注"]
-    assert [c.value for c in ws[2]][20:] == ["公开范围", "豁免情形"]
+    assert ws["A1"].value == "县自然资源局权力清单工作稿（截至2026年11月24日，含未审核的版本）"
+    assert [c.value for c in ws[2]][:22] == [
+        "序号", "事项编码", "事项名称", "子项编码", "子项名称", "权力类型", "设定依据", "实施主体", "承办机构", "承办岗位",
+        "责任领导", "受理条件", "申请材料", "法定时限", "承诺时限", "收费标准", "收费依据", "服务承诺", "责任事项",
+        "追责情形", "监督电话", "备注"]
+    assert [c.value for c in ws[2]][22:] == ["公开范围", "豁免情形", "状态"]
     assert all(c.font.b for c in ws[2])
     assert [c.value for c in ws[3]][:8] == [1, "XK-001", "农村村民住宅建设审批", None, None, "行政许可",
                                             "《中华人民共和国行政许可法》第二十九条：公民、法人或者其他组织从事特定活动，"
                                             "依法需要取得行政许可的，应当向行政机关提出申请。", "县自然资源局"]
-    assert (ws["L3"].value, ws["M3"].value) == ("20个工作日", "10个工作日")
+    assert (ws["N3"].value, ws["O3"].value, ws["Y3"].value) == ("20个工作日", "10个工作日", "草稿")
 
 
 def test_export_is_set_up_to_print_and_to_read_on_screen(tmp_path: Path, county: dict[str, Any], editor: Any) -> None:
     create(county["land"], editor, "XK-001")
-    write_powers(tmp_path / "list.xlsx", unit=county["land"])
+    write_powers(tmp_path / "list.xlsx", unit=county["land"], working=True)
 
     ws = read(tmp_path / "list.xlsx")
 
@@ -150,10 +147,10 @@ def test_main_item_is_one_row_per_sub_item_with_its_identity_merged(
     create(county["land"], editor, "XK-002-02", main, name="许可证核发")
     create(county["land"], editor, "XK-002-01", main, name="选址意见书核发")
 
-    ws = export_powers(unit=county["land"]).active
+    ws = export_powers(unit=county["land"], working=True).active
     assert isinstance(ws, Worksheet)
 
-    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:V1", "A4:A5", "B4:B5", "C4:C5"}
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:Y1", "A4:A5", "B4:B5", "C4:C5"}
     assert [[c.value for c in row][:5] for row in ws.iter_rows(min_row=3)] == [
         [1, "A-001", "农村村民住宅建设审批", None, None],
         [2, "XK-002", "建设工程规划许可", "XK-002-01", "选址意见书核发"],
@@ -161,19 +158,52 @@ def test_main_item_is_one_row_per_sub_item_with_its_identity_merged(
     ]
 
 
-def test_export_writes_each_items_newest_version_and_leaves_out_cancelled_items(
-        county: dict[str, Any], editor: Any, reviewer: Any) -> None:
+MARKER = "未审核标记XYZ"
+
+
+def every_state(county: dict[str, Any], editor: Any, reviewer: Any) -> None:
+    """A-1 published with a pending change; A-2 cancelled; A-3 a draft; A-4 rejected; all but A-1's published
+    name carry the planted marker, which the published list must never hold."""
     published = factories.published(county["land"], editor, reviewer, code="A-1", name="旧名称")
-    services.power_version_draft(item=published.item, content=factories.content(name="新名称"),
-                                 legal_bases=factories.LICENSING_BASIS, reason="更名", author=editor)
-    gone = factories.published(county["land"], editor, reviewer, code="A-2")
+    services.power_version_draft(item=published.item, content=factories.content(name=f"新名称{MARKER}"),
+                                 legal_bases=factories.LICENSING_BASIS, reason="更名", author=editor, submit=True)
+    gone = factories.published(county["land"], editor, reviewer, code="A-2", name="取消的事项")
     cancel = services.power_item_cancel(item=gone.item, reason="取消", author=editor)
     services.power_version_approve(version=cancel, reviewer=reviewer)
+    factories.draft(county["land"], editor, code="A-3", name=f"草稿{MARKER}")
+    refused = services.power_version_submit(version=factories.draft(county["land"], editor, code="A-4",
+                                                                    name=f"退回{MARKER}"), actor=editor)
+    services.power_version_reject(version=refused, reviewer=reviewer, comment="依据不全")
+
+
+def rows(ws: Any, *columns: int) -> list[tuple[Any, ...]]:
+    return [tuple(r[c] for c in columns) for r in ws.iter_rows(min_row=3, values_only=True)]
+
+
+def test_the_default_export_is_the_published_list_and_holds_nothing_unapproved(
+        county: dict[str, Any], editor: Any, reviewer: Any) -> None:
+    every_state(county, editor, reviewer)
 
     ws = export_powers(unit=county["land"]).active
-    assert isinstance(ws, Worksheet)
 
-    assert [(r[1], r[2]) for r in ws.iter_rows(min_row=3, values_only=True)] == [("A-1", "新名称")]
+    assert ws["A1"].value == "县自然资源局权力清单（截至2026年11月24日已批准发布的版本）"
+    assert rows(ws, 1, 2) == [("A-1", "旧名称")]
+    assert "状态" not in [c.value for c in ws[2]]
+    assert not [c for row in ws.iter_rows(values_only=True) for c in row if MARKER in str(c or "")]
+
+
+def test_the_working_export_has_each_newest_version_with_its_status_in_the_models_words(
+        county: dict[str, Any], editor: Any, reviewer: Any) -> None:
+    every_state(county, editor, reviewer)
+
+    ws = export_powers(unit=county["land"], working=True).active
+    with_cancelled = export_powers(unit=county["land"], working=True, with_cancelled=True).active
+
+    assert rows(ws, 1, 2, 24) == [("A-1", f"新名称{MARKER}", "待审核"), ("A-3", f"草稿{MARKER}", "草稿"),
+                                  ("A-4", f"退回{MARKER}", "已退回")]
+    assert ("A-2", "取消的事项", "已取消") in rows(with_cancelled, 1, 2, 24)
+    assert rows(export_powers(unit=county["land"], with_cancelled=True).active, 1, 2, 24) == [
+        ("A-1", "旧名称", "已批准"), ("A-2", "取消的事项", "已取消")]
 
 
 def test_export_of_sub_units_names_the_unit_of_each_item(county: dict[str, Any], editor: Any) -> None:
@@ -182,7 +212,7 @@ def test_export_of_sub_units_names_the_unit_of_each_item(county: dict[str, Any],
     create(county["village"], town_clerk, "CX-1", name="村事项")
     create(county["land"], town_clerk, "ZR-1", name="局事项")
 
-    ws = export_powers(unit=county["town"], include_sub_units=True).active
+    ws = export_powers(unit=county["town"], include_sub_units=True, working=True).active
     assert isinstance(ws, Worksheet)
 
     assert ws["A2"].value == "实施单位"
@@ -194,24 +224,36 @@ def test_text_that_starts_with_equals_is_written_as_text_not_as_a_formula(
         tmp_path: Path, county: dict[str, Any], editor: Any) -> None:
     create(county["land"], editor, "A-1", remarks="=HYPERLINK(\"http://example.com\")")
     buffer = io.BytesIO()
-    write_powers(buffer, unit=county["land"])
+    write_powers(buffer, unit=county["land"], working=True)
     buffer.seek(0)
 
     ws = read(buffer)
 
-    assert ws["T3"].data_type == "s"
-    assert ws["T3"].value == "=HYPERLINK(\"http://example.com\")"
+    assert ws["V3"].data_type == "s"
+    assert ws["V3"].value == "=HYPERLINK(\"http://example.com\")"
 
 
-def test_post_and_leader_have_no_column_and_are_not_exported(county: dict[str, Any], editor: Any) -> None:
+def test_post_and_leader_are_exported_by_name_and_read_back_in_the_unit(
+        tmp_path: Path, county: dict[str, Any], editor: Any) -> None:
     post = Post.objects.create(unit=county["land"], name="审批岗")
-    create(county["land"], editor, "A-1", handling_post=post.pk)
+    leader = Official.objects.create(name="刘建国", unit=county["land"], title="副局长")
+    create(county["land"], editor, "A-1", handling_post=post.pk, responsible_leader=leader.pk)
+    path = tmp_path / "list.xlsx"
+    write_powers(path, unit=county["land"], working=True)
+    ws = read(path)
+    assert (ws["J3"].value, ws["K3"].value) == ("审批岗", "刘建国")
+    ws["B3"], ws["J3"] = "A-2", "不存在的岗"
+    ws.parent.save(path)
 
-    ws = export_powers(unit=county["land"]).active
-    assert isinstance(ws, Worksheet)
+    report = import_powers(path, unit=county["land"], author=editor)
 
-    assert ws["B3"].value == "A-1"  # the item is exported...
-    assert "审批岗" not in {c for row in ws.iter_rows(values_only=True) for c in row}  # ...without its post
+    assert [(e.row, e.field, e.message) for e in report.errors] == [
+        (3, "承办岗位", "承办岗位「不存在的岗」不是县自然资源局的岗位")]
+    ws["J3"] = "审批岗"
+    ws.parent.save(path)
+    import_powers(path, unit=county["land"], author=editor)
+    copy = PowerItemVersion.objects.get(item__code="A-2")
+    assert (copy.handling_post, copy.responsible_leader) == (post, leader)
 
 
 def test_export_of_a_unit_without_items_is_the_bare_template(county: dict[str, Any]) -> None:

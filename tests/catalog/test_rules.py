@@ -131,12 +131,16 @@ def test_a_longer_statutory_limit_never_makes_a_promise_exceed_it(promised: Limi
     (" 行政 处罚 ", Category.PENALTY), ("行政处罚事项", Category.PENALTY), ("行政强制权", Category.COERCION),
     ("ｌｉｃｅｎｓｉｎｇ", Category.LICENSING), ("其他", Category.OTHER), ("其它行政权力", Category.OTHER),
     ("其他行政权力", Category.OTHER), ("重大决策", Category.MAJOR_DECISION), ("物资采购", Category.PROCUREMENT),
+    # other provinces' words (catalog/synonyms.toml): variants and the national codes 01–10
+    ("许可类", Category.LICENSING), ("许可", Category.LICENSING), ("处罚", Category.PENALTY),
+    ("其他类", Category.OTHER), ("01", Category.LICENSING), ("０２", Category.PENALTY), ("06", Category.INSPECTION),
+    ("10", Category.OTHER), ("行政征用", Category.LEVY), ("监督检查", Category.INSPECTION),
 ])
 def test_categories_are_read_by_label_alias_or_code(text: str, code: str) -> None:
     assert parse_category(text) == code
 
 
-@pytest.mark.parametrize("text", ["行政审批", "", "许可", "LICENSING "])
+@pytest.mark.parametrize("text", ["行政审批", "", "行政指导", "11", "LICENSING "])
 def test_an_unknown_category_is_refused_listing_the_known_ones(text: str) -> None:
     with pytest.raises(ValueError, match="未知的职权类别") as refused:
         parse_category(text)
@@ -246,8 +250,9 @@ def test_good_content_has_no_errors() -> None:
     ({"statutory_limit": -1}, BASIS, "statutory_limit", "法定时限应为不小于0的整数天数"),
     ({"promised_limit": "10"}, BASIS, "promised_limit", "承诺时限应为不小于0的整数天数"),
     ({"promised_limit": True}, BASIS, "promised_limit", "承诺时限应为不小于0的整数天数"),
-    ({"promised_limit": 21}, BASIS, "promised_limit", "承诺时限长于法定时限"),
-    ({"promised_limit": 30, "promised_limit_unit": CALENDAR}, BASIS, "promised_limit", "承诺时限长于法定时限"),
+    ({"promised_limit": 21}, BASIS, "promised_limit", "承诺时限（21个工作日）长于法定时限（20个工作日）"),
+    ({"promised_limit": 30, "promised_limit_unit": CALENDAR}, BASIS, "promised_limit",
+     "承诺时限（30日）长于法定时限（20个工作日）"),
     ({}, [], "legal_bases", "行政许可事项必须写明设定依据"),
     ({"category": Category.PENALTY}, [], "legal_bases", "行政处罚事项必须写明设定依据"),
     ({}, [*BASIS, {"law": " ", "article": "第一条"}], "legal_bases[1].law", "设定依据缺少法律法规名称"),

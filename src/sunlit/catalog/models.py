@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from sunlit.core import clock
@@ -200,3 +201,37 @@ class LegalBasis(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableVersionError("设定依据不可删除")
+
+
+class ImportJob(models.Model):
+    """An Excel import (导入任务): the workbook as uploaded, who imports it into which unit, and its progress
+    and report, saved with each chunk it commits. It is kept in the database, not on a disk, so that any
+    task worker of a county's servers can run it, and a report survives a crash midway."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "未能导入"
+
+    unit = models.ForeignKey(Unit, verbose_name="导入单位", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField("文件名", max_length=255)
+    workbook = models.BinaryField("文件内容", editable=False)
+    sha256 = models.CharField("文件SHA-256", max_length=64)
+    dry_run = models.BooleanField("试导入", default=False)
+    reason = models.CharField("变更理由", max_length=200, blank=True)
+    columns = models.JSONField("列对应", default=dict, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    report = models.JSONField("导入报告", default=dict, blank=True)
+    created_at = models.DateTimeField("提交时间", default=clock.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    updated_at = models.DateTimeField("最近进展", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "Excel导入任务"
+        indexes = [models.Index(fields=["author", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"

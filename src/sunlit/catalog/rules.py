@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from sunlit.catalog.models import Category, requires_legal_basis
 from sunlit.core.errors import FieldError
 from sunlit.core.lawnames import law_name, law_title
-from sunlit.core.timelimits import LimitUnit
+from sunlit.core.timelimits import LimitUnit, format_limit
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -112,20 +115,34 @@ def promised_exceeds_statutory(promised: Limit | None, statutory: Limit | None) 
     return _calendar_span(promised.days, promised.unit, True) > _calendar_span(statutory.days, statutory.unit, False)
 
 
-_CATEGORY_BY_LABEL = {label: value for value, label in Category.choices}
+@cache
+def synonyms(section: str) -> dict[str, tuple[str, ...]]:
+    """A section of synonyms.toml (the words sheets use): each canonical word → its synonyms."""
+    data = tomllib.loads(resources.files("sunlit.catalog").joinpath("synonyms.toml").read_text("utf-8"))
+    return {word: tuple(str(s) for s in words) for word, words in data[section].items()}
+
+
+@cache
+def _category_words() -> dict[str, str]:
+    """Every word that names a category (its label, its national code, its synonyms) → its value."""
+    by_label = {str(label): str(value) for value, label in Category.choices}
+    words = {**{value: value for value in by_label.values()}, **by_label}
+    for label, names in synonyms("categories").items():
+        words.update({normalize(name): by_label[label] for name in names})
+    return words
 
 
 def parse_category(text: Any) -> str:
-    """'行政许可', '行政许可类' or the code 'licensing' → 'licensing'. Raises ValueError naming the list."""
-    s = normalize(text).replace(" ", "")
-    if s in Category.values:
-        return s
+    """A category as sheets write it → its value: '行政许可', '许可类', '行政许可事项', '01' (the national
+    code) or 'licensing' → 'licensing'. Raises ValueError naming the list."""
+    s = re.sub(r"\s+", "", normalize(text))
+    words = _category_words()
     for candidate in (s, s.removesuffix("类"), s.removesuffix("事项"), s.removesuffix("权")):
-        if candidate in _CATEGORY_BY_LABEL:
-            return _CATEGORY_BY_LABEL[candidate]
-    if s in {"其他", "其它", "其他权力", "其它行政权力"}:
-        return Category.OTHER
-    raise ValueError(f"未知的职权类别「{s}」，应为：{'、'.join(_CATEGORY_BY_LABEL)}")
+        for word in (candidate, candidate.removeprefix("行政"), f"行政{candidate}"):
+            if word in words:
+                return words[word]
+    labels = "、".join(str(label) for label in Category.labels)
+    raise ValueError(f"未知的职权类别「{s}」，应为：{labels}")
 
 
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.、．)）]|[（(]\d+[）)]|[①-⑳])\s*")
@@ -192,8 +209,10 @@ def validate_content(content: dict[str, Any], legal_bases: list[dict[str, str]])
             limits[kind] = None
         else:
             limits[kind] = None if days is None else Limit(days, unit)
-    if promised_exceeds_statutory(limits["promised"], limits["statutory"]):
-        errors.append(FieldError("promised_limit", "承诺时限长于法定时限"))
+    promised, statutory = limits["promised"], limits["statutory"]
+    if promised is not None and statutory is not None and promised_exceeds_statutory(promised, statutory):
+        errors.append(FieldError("promised_limit", f"承诺时限（{format_limit(promised.days, promised.unit)}）"
+                                                   f"长于法定时限（{format_limit(statutory.days, statutory.unit)}）"))
     if category in Category.values and requires_legal_basis(category) and not legal_bases:
         errors.append(FieldError("legal_bases", f"{Category(category).label}事项必须写明设定依据"))
     for i, basis in enumerate(legal_bases):

@@ -1,8 +1,19 @@
-"""Import a clerk's sheet into a unit's power list: each good row a submitted version, each bad row
-refused on its own with its row, column and reason. The rules are in the package docstring."""
+"""Import a clerk's sheet into a unit's power list. The rules are in the package docstring.
+
+An import is planned first, then written in chunks. The plan reads every row, checks it, and compares it
+with its item's newest version (so that a sheet exported, edited and imported back changes only what was
+edited): a new code is a new item; a row equal to its item is unchanged; a row that differs from an approved
+version is a new submitted version (变更) keeping the fields the sheet has no column for; a row that differs
+from a pending one is refused naming it. A dry run stops after the plan. The writes go in chunks of about
+CHUNK_ROWS rows, each one transaction (with the job's progress, when there is a job), so other writers wait
+a moment at most, and an import stopped midway has committed whole chunks and reported them.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -10,49 +21,81 @@ from typing import IO, Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from sunlit.catalog import services
-from sunlit.catalog.excel.columns import IDENTITY_KEYS
+from sunlit.catalog.excel.columns import BY_KEY, IDENTITY_KEYS, TEXT_FIELDS, match_text
 from sunlit.catalog.excel.parse import ParsedRow, parse_row
 from sunlit.catalog.excel.reader import Header, SheetRow, group_blocks, read_sheet
-from sunlit.catalog.models import PowerItem, PowerItemVersion
+from sunlit.catalog.models import LegalBasis, PowerItem, PowerItemVersion
 from sunlit.catalog.permissions import EDIT_ROLES
 from sunlit.catalog.rules import normalize, parse_legal_bases
 from sunlit.core.errors import DomainError, NotAllowed
-from sunlit.org.models import Role, Unit
+from sunlit.core.timelimits import format_limit
+from sunlit.core.versioning import OPEN_STATUSES, VersionStatus
+from sunlit.org.models import Official, Post, Role, Unit
 from sunlit.org.permissions import has_role
 from sunlit.org.services import membership_grant
 
 IMPORTER_USERNAME = "importer"
 CODE_MAX_LENGTH = PowerItem._meta.get_field("code").max_length or 64
+CHUNK_ROWS = 500
 
 
 @dataclass(frozen=True)
 class RowError:
+    """A refused (or, in `warnings`, questionable) row: the row as Excel numbers it, the column as the file
+    writes its header, the reason with the values concerned, and the row's item code where it has one."""
+
     row: int
     field: str
     message: str
+    code: str = dataclasses.field(default="", compare=False)
 
 
 @dataclass
 class ImportReport:
-    """What an import did: `imported` counts the items created (a main item and each of its
-    sub-items count one each); `errors` names every refused row, column and reason; `refused` is why
-    nothing was read at all (the file beyond a limit, unreadable, without header), else empty."""
+    """What an import did (or, for a dry run, would do): `imported` counts the items created (a main item and
+    each of its sub-items count one each), `changed` the items given a new version, `unchanged` those whose
+    row equals their newest version; `errors` names every refused row, column and reason, `warnings` what was
+    imported but should be looked at; `rows` is how many data rows the sheet has and `done` how many are
+    handled so far; `refused` is why nothing was read at all (a limit, unreadable, no header), else empty."""
 
     imported: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    done: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     dry_run: bool = False
     sheet: str = ""
     refused: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"imported": self.imported, "errors": [asdict(e) for e in self.errors],
-                "dry_run": self.dry_run, "sheet": self.sheet, "refused": self.refused or None}
+        return {"imported": self.imported, "changed": self.changed, "unchanged": self.unchanged,
+                "rows": self.rows, "done": self.done, "errors": [asdict(e) for e in self.errors],
+                "warnings": [asdict(e) for e in self.warnings], "dry_run": self.dry_run, "sheet": self.sheet,
+                "refused": self.refused or None}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ImportReport:
+        counts = {k: int(data.get(k) or 0) for k in ("imported", "changed", "unchanged", "rows", "done")}
+        return cls(**counts, errors=[RowError(**e) for e in data.get("errors") or ()],
+                   warnings=[RowError(**e) for e in data.get("warnings") or ()],
+                   dry_run=bool(data.get("dry_run")), sheet=str(data.get("sheet") or ""),
+                   refused=str(data.get("refused") or ""))
 
     @property
     def refused_rows(self) -> list[int]:
         return sorted({e.row for e in self.errors})
+
+    @property
+    def written(self) -> int:
+        return self.imported + self.changed
+
+
+Progress = Callable[[ImportReport], None]
 
 
 def importer_user(unit: Unit) -> Any:
@@ -67,29 +110,37 @@ def importer_user(unit: Unit) -> Any:
 
 def import_powers(
     file: IO[bytes] | str | Path, *, unit: Unit, author: Any, dry_run: bool = False, file_name: str | None = "",
+    reason: str = "", columns: Mapping[str, str] | None = None, progress: Progress | None = None,
 ) -> ImportReport:
     """Import the power list in `file` into `unit`, written by `author` (who must be able to edit it).
 
-    Raises ImportFileError when the file cannot be read or has no header; a dry run reads, checks and
-    writes everything as usual and then rolls it all back.
+    `reason`: why rows that differ from their items are new versions, where the sheet has no 变更理由 column
+    (default "Excel导入：<file name>"); `columns`: headers as the file writes them → template column keys;
+    `progress` is called after the plan and after each chunk (inside the chunk's transaction).
+    Raises ImportFileError when the file cannot be read or has no header.
     """
     if not has_role(author, unit, EDIT_ROLES):
         raise NotAllowed(f"您没有{unit.name}的编制权限", field="unit")
-    sheet = read_sheet(file)
+    sheet = read_sheet(file, columns)
     name = file_name or _file_name(file)
-    run = _Run(unit=unit, author=author, header=sheet.header, reason=f"Excel导入：{name}" if name else "Excel导入",
-               report=ImportReport(dry_run=dry_run, sheet=sheet.title))
-    with transaction.atomic():
-        for block in group_blocks(sheet.rows):
-            if any(row.get("sub_name") or row.get("sub_code") for row in block):
-                _import_main(run, block)
-            else:
-                for row in block:
-                    _import_single(run, row)
-        if dry_run:
-            transaction.set_rollback(True)
-    order = run.column_order
-    run.report.errors.sort(key=lambda e: (e.row, order.get(e.field, 10_000)))
+    run = _Run(unit=unit, author=author, header=sheet.header,
+               reason=reason.strip() or (f"Excel导入：{name}" if name else "Excel导入"),
+               report=ImportReport(dry_run=dry_run, sheet=sheet.title, rows=len(sheet.rows)))
+    steps = _plan(run, group_blocks(sheet.rows))
+    if progress:
+        progress(run.report)
+    for chunk in _chunks(steps):
+        with transaction.atomic():
+            for step in chunk:
+                if dry_run:
+                    step.count(run)
+                else:
+                    step.write(run)
+                run.report.done += len(step.rows)
+            _sort(run)
+            if progress:
+                progress(run.report)
+    _sort(run)
     return run.report
 
 
@@ -98,6 +149,24 @@ def _file_name(file: IO[bytes] | str | Path) -> str:
         return Path(file).name
     name = getattr(file, "name", "")
     return Path(name).name if isinstance(name, str) else ""
+
+
+def _sort(run: _Run) -> None:
+    order = run.column_order
+    for errors in (run.report.errors, run.report.warnings):
+        errors.sort(key=lambda e: (e.row, order.get(e.field, 10_000)))
+
+
+# ---------------------------------------------------------------------------------------------- the run
+
+
+@dataclass
+class _Existing:
+    """An item already in the unit's list, with its newest version and its published one."""
+
+    item: PowerItem
+    newest: PowerItemVersion
+    published: PowerItemVersion | None
 
 
 @dataclass
@@ -109,18 +178,28 @@ class _Run:
     report: ImportReport
     claimed: dict[str, tuple[int, str]] = field(default_factory=dict)
     refused: set[RowError] = field(default_factory=set)
+    existing: dict[str, _Existing] = field(default_factory=dict)
+    posts: dict[str, int] = field(default_factory=dict)
+    leaders: dict[str, list[int]] = field(default_factory=dict)
+    others: _OtherUnits | None = None
 
     @property
     def column_order(self) -> dict[str, int]:
         return {self.header.label(key): col for key, col in self.header.columns.items()}
 
-    def refuse(self, rows: list[int], errors: list[tuple[str, str]], prefix: str = "") -> None:
+    def has(self, key: str) -> bool:
+        return key in self.header.columns
+
+    def refuse(self, rows: list[int], errors: Iterable[tuple[str, str]], prefix: str = "", code: str = "") -> None:
         for number in rows:
             for column, message in errors:
-                error = RowError(number, self.header.label(column), prefix + message)
+                error = RowError(number, self.header.label(column), prefix + message, code)
                 if error not in self.refused:
                     self.refused.add(error)
                     self.report.errors.append(error)
+
+    def warn(self, row: int, column: str, message: str, code: str) -> None:
+        self.report.warnings.append(RowError(row, self.header.label(column), message, code))
 
     def claim(self, code: str, row: int, column: str) -> list[tuple[str, str]]:
         """Reasons `code` cannot be used by this row (missing, too long, already used in the file)."""
@@ -128,44 +207,294 @@ class _Run:
             return [(column, "缺少事项编码")]
         if len(code) > CODE_MAX_LENGTH:
             return [(column, f"事项编码过长（{len(code)}字），最多{CODE_MAX_LENGTH}字")]
-        first = self.claimed.setdefault(code, (row, column))
+        first = self.claimed.setdefault(_key(code), (row, column))
         if first != (row, column):
             return [(column, f"事项编码{code}与第{first[0]}行重复")]
         return []
 
-    def create(self, rows: list[int], code: str, parsed: ParsedRow, code_column: str,
-               parent: PowerItem | None = None, prefix: str = "") -> PowerItemVersion | None:
-        """Write one item in its own savepoint, so a refusal leaves nothing of it behind."""
-        try:
-            with transaction.atomic():
-                version = services.power_item_create(
-                    unit=self.unit, code=code, content=parsed.content, legal_bases=parsed.bases,
-                    reason=self.reason, author=self.author, parent=parent, submit=True)
-        except services.ContentInvalid as exc:
-            self.refuse(rows, [(parsed.column_of(e.field), e.message) for e in exc.errors], prefix)
-        except DomainError as exc:
-            column = code_column if exc.field in (None, "code") else parsed.column_of(exc.field)
-            self.refuse(rows, [(column, exc.message)], prefix)
-        except DatabaseError:
-            self.refuse(rows, [(code_column, "数据库拒绝保存该行，请检查内容是否含有无法保存的字符")], prefix)
-        else:
-            self.report.imported += 1
-            return version
-        return None
+
+def _key(code: str) -> str:
+    """A code as matching compares it (width and case); the clerk's own text is what is stored."""
+    return match_text(code).upper()
 
 
 def _code(text: str) -> str:
-    return normalize(text)
+    return text.strip()
 
 
-def _import_single(run: _Run, row: SheetRow) -> None:
-    parsed = parse_row(row.values, run.header.hints)
+def _load(run: _Run) -> None:
+    """What the plan compares rows with, in a few queries: the unit's items, their newest and published
+    versions with legal bases; the unit's posts and officials by name; the other units. (A sub-item's code
+    may be made from its main item's, so every item of the unit is a candidate.)"""
+    newest = PowerItemVersion.objects.filter(item=OuterRef("pk")).order_by("-number").values("pk")[:1]
+    items = [item for item in PowerItem.objects.filter(unit=run.unit).annotate(newest_pk=Subquery(newest))
+             if item.newest_pk is not None]
+    wanted = {i.newest_pk for i in items} | {i.published_version_id for i in items if i.published_version_id}
+    versions: dict[int, PowerItemVersion] = {}
+    ids = sorted(wanted)
+    for start in range(0, len(ids), 5000):
+        query = PowerItemVersion.objects.filter(pk__in=ids[start:start + 5000]).prefetch_related(
+            Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")))
+        versions.update((v.pk, v) for v in query)
+    for item in items:
+        published = versions.get(item.published_version_id) if item.published_version_id else None
+        run.existing[_key(item.code)] = _Existing(item, versions[item.newest_pk], published)
+    if run.has("handling_post"):
+        run.posts = {match_text(p.name): p.pk for p in Post.objects.filter(unit=run.unit)}
+    if run.has("responsible_leader"):
+        for official in Official.objects.filter(unit=run.unit).only("pk", "name"):
+            run.leaders.setdefault(match_text(official.name), []).append(official.pk)
+    run.others = _OtherUnits(run.unit)
+
+
+def _chunks(steps: list[_Step]) -> Iterable[list[_Step]]:
+    chunk: list[_Step] = []
+    rows = 0
+    for step in steps:
+        chunk.append(step)
+        rows += len(step.rows)
+        if rows >= CHUNK_ROWS:
+            yield chunk
+            chunk, rows = [], 0
+    yield chunk
+
+
+# ---------------------------------------------------------------------------------------------- the plan
+
+
+@dataclass
+class _Step:
+    """What the import does for one block of rows: writes, in order, each in its own savepoint. `rows`
+    are the block's rows (its progress); for a new main item, `subs` are written with it, or nothing is."""
+
+    rows: list[int]
+    writes: list[_Write] = field(default_factory=list)
+
+    def write(self, run: _Run) -> None:
+        for w in self.writes:
+            w.apply(run)
+
+    def count(self, run: _Run) -> None:
+        """A dry run: count what would be written."""
+        for w in self.writes:
+            if w.item is not None:
+                run.report.changed += 1
+            else:
+                run.report.imported += 1 + len(w.subs)
+
+
+@dataclass
+class _Write:
+    rows: list[int]
+    code: str
+    code_column: str
+    parsed: ParsedRow
+    item: PowerItem | None = None  # an existing item: a new version of it; else a new item
+    base: PowerItemVersion | None = None  # the version a new version changes
+    parent: PowerItem | None = None
+    subs: list[_Write] = field(default_factory=list)
+    prefix: str = ""
+    fields: tuple[str, ...] = ()  # for a new version: the fields the row gives
+
+    def apply(self, run: _Run, parent: PowerItem | None = None) -> PowerItemVersion | None:
+        """Write in its own savepoint, so that a refusal leaves nothing of it behind."""
+        report = run.report
+        try:
+            with transaction.atomic():
+                version = self._write(run, parent or self.parent)
+                if self.subs:
+                    before = report.imported
+                    for sub in self.subs:
+                        sub.apply(run, parent=version.item)
+                    if report.imported == before:
+                        # every sub-item was refused by the catalog: the main item alone is not what was asked
+                        raise _NothingWritten
+        except _NothingWritten:
+            return None
+        except services.ContentInvalid as exc:
+            run.refuse(self.rows, [(self.parsed.column_of(e.field), e.message) for e in exc.errors],
+                       self.prefix, self.code)
+        except DomainError as exc:
+            column = self.code_column if exc.field in (None, "code", "item") else self.parsed.column_of(exc.field)
+            run.refuse(self.rows, [(column, exc.message)], self.prefix, self.code)
+        except DatabaseError:
+            run.refuse(self.rows, [(self.code_column, "数据库拒绝保存该行，请检查内容是否含有无法保存的字符")],
+                       self.prefix, self.code)
+        else:
+            if self.item is None:
+                report.imported += 1
+            else:
+                report.changed += 1
+            return version
+        return None
+
+    def _write(self, run: _Run, parent: PowerItem | None) -> PowerItemVersion:
+        reason = self.parsed.reason or run.reason
+        if self.item is None:
+            return services.power_item_create(
+                unit=run.unit, code=self.code, content=self.parsed.content, legal_bases=self.parsed.bases,
+                reason=reason, author=run.author, parent=parent, submit=True)
+        assert self.base is not None
+        content, bases = _changed_content(self.base, self.parsed, self.fields)
+        return services.power_version_draft(item=self.item, content=content, legal_bases=bases, reason=reason,
+                                             author=run.author, submit=True)
+
+
+class _NothingWritten(Exception):
+    pass
+
+
+def _plan(run: _Run, blocks: list[list[SheetRow]]) -> list[_Step]:
+    _load(run)
+    steps = []
+    for block in blocks:
+        step = _Step(rows=[row.number for row in block])
+        if any(row.get("sub_name") or row.get("sub_code") for row in block):
+            _plan_main(run, block, step)
+        else:
+            _plan_single(run, block[0], step)
+        steps.append(step)
+    return steps
+
+
+def _parse(run: _Run, values: Mapping[str, str], **kwargs: Any) -> ParsedRow:
+    parsed = parse_row(values, run.header.hints, given=run.header.columns.keys(), **kwargs)
+    _references(run, values, parsed)
+    return parsed
+
+
+def _references(run: _Run, values: Mapping[str, str], parsed: ParsedRow) -> None:
+    """承办岗位 and 责任领导 by name in the unit (as the export writes them)."""
+    post = values.get("handling_post", "")
+    if run.has("handling_post"):
+        parsed.content["handling_post"] = run.posts.get(match_text(post)) if post else None
+        if post and parsed.content["handling_post"] is None:
+            parsed.refuse("handling_post", f"承办岗位「{post}」不是{run.unit.name}的岗位")
+    leader = values.get("responsible_leader", "")
+    if run.has("responsible_leader"):
+        found = run.leaders.get(match_text(leader), []) if leader else []
+        parsed.content["responsible_leader"] = found[0] if len(found) == 1 else None
+        if leader and not found:
+            parsed.refuse("responsible_leader", f"责任领导「{leader}」不是{run.unit.name}的工作人员")
+        elif len(found) > 1:
+            parsed.refuse("responsible_leader", f"{run.unit.name}有{len(found)}位名为「{leader}」的工作人员，"
+                                                "请在控制台中选择")
+
+
+def _plan_single(run: _Run, row: SheetRow, step: _Step) -> None:
+    parsed = _parse(run, row.values)
     code = _code(row.get("code"))
     errors = parsed.errors + run.claim(code, row.number, "code")
     if errors:
-        run.refuse([row.number], errors)
-    else:
-        run.create([row.number], code, parsed, "code")
+        run.refuse([row.number], errors, code=code)
+        return
+    write = _compare(run, [row.number], code, "code", parsed)
+    if write is not None:
+        _warn_other_unit(run, row, code)
+        step.writes.append(write)
+
+
+def _compare(run: _Run, rows: list[int], code: str, column: str, parsed: ParsedRow,
+             fields: Iterable[str] | None = None) -> _Write | None:
+    """The write a checked row asks for (None: unchanged or refused, and reported so): a new item, or a new
+    version of the item with its code when the row differs from it. `fields`: those compared (default all
+    the sheet gives)."""
+    known = run.existing.get(_key(code))
+    if known is None:
+        return _Write(rows, code, column, parsed)
+    item, newest = known.item, known.newest
+    given = set(parsed.given if fields is None else fields)
+    if item.is_cancelled:
+        run.refuse(rows, [(column, f"事项{code}已取消，不能再导入；如需恢复，请以新的事项编码新增")], code=code)
+        return None
+    differs = _differences(newest, parsed, given)
+    if newest.status in OPEN_STATUSES:
+        if differs:
+            run.refuse(rows, [(column, f"事项{code}已有{newest.get_status_display()}的第{newest.number}版"
+                                       f"（{_listed(differs)}与本行不同），请待其审结后再导入本行")], code=code)
+        else:
+            run.report.unchanged += 1
+        return None
+    base = newest
+    if newest.status != VersionStatus.APPROVED:  # rejected or withdrawn: the published version is the base
+        if not differs:
+            comment = f"（退回意见：{newest.review_comment}）" if newest.review_comment else ""
+            run.refuse(rows, [(column, f"本行与事项{code}{newest.get_status_display()}的第{newest.number}版相同"
+                                       f"{comment}，请修改后再导入")], code=code)
+            return None
+        if known.published is not None:
+            base = known.published
+            differs = _differences(base, parsed, given)
+    if not differs:
+        run.report.unchanged += 1
+        return None
+    return _Write(rows, code, column, parsed, item=item, base=base, fields=tuple(given))
+
+
+def _listed(fields: list[str]) -> str:
+    labels = [BY_KEY[f].header if f in BY_KEY else f for f in fields]
+    return "、".join(labels[:4]) + ("等" if len(labels) > 4 else "")
+
+
+# ------------------------------------------------------------------------------------- comparing content
+
+
+_COMPARED = ("name", "category", *TEXT_FIELDS, "handling_post", "responsible_leader", "statutory_limit",
+             "promised_limit", "audience", "exemption", "legal_bases")
+
+
+def _text(value: Any) -> str:
+    return re.sub(r"[ \t\xa0]*\n[ \t\xa0]*", "\n", str(value or "").replace("\r\n", "\n")).strip()
+
+
+def _limit(version_or_content: Any, kind: str) -> str:
+    get = version_or_content.get if isinstance(version_or_content, dict) else (
+        lambda name: getattr(version_or_content, name))
+    return format_limit(get(f"{kind}_limit"), str(get(f"{kind}_limit_unit")))
+
+
+def _bases(bases: Iterable[Mapping[str, str]]) -> list[tuple[str, str, str]]:
+    return [(_text(b.get("law")).strip("《》"), _text(b.get("article")), _text(b.get("excerpt"))) for b in bases]
+
+
+def _differences(version: PowerItemVersion, parsed: ParsedRow, given: set[str]) -> list[str]:
+    """The fields (of those the sheet gives) in which the row differs from `version`."""
+    content = parsed.content
+    differs = []
+    for name in _COMPARED:
+        if name not in given:
+            continue
+        if name in ("statutory_limit", "promised_limit"):
+            same = _limit(version, name.removesuffix("_limit")) == _limit(content, name.removesuffix("_limit"))
+        elif name in ("handling_post", "responsible_leader"):
+            same = getattr(version, f"{name}_id") == content.get(name)
+        elif name == "legal_bases":
+            same = _bases({"law": b.law, "article": b.article, "excerpt": b.excerpt}
+                          for b in version.legal_bases.all()) == _bases(parsed.bases)
+        else:
+            same = _text(getattr(version, name)) == _text(content.get(name))
+        if not same:
+            differs.append(name)
+    return differs
+
+
+def _changed_content(base: PowerItemVersion, parsed: ParsedRow,
+                     fields: Iterable[str]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """A new version's content: the base version's, with what the sheet gives (`fields`) in place of it."""
+    content = base.snapshot()
+    bases = content.pop("legal_bases")
+    for name in fields:
+        if name == "legal_bases":
+            bases = parsed.bases
+        elif name in ("statutory_limit", "promised_limit"):
+            content[name] = parsed.content[name]
+            content[f"{name}_unit"] = parsed.content[f"{name}_unit"]
+        elif name in parsed.content:
+            content[name] = parsed.content[name]
+    return content, bases
+
+
+# ----------------------------------------------------------------------------------- main and sub-items
 
 
 def main_values(block: list[SheetRow]) -> tuple[dict[str, str], set[str], list[dict[str, str]]]:
@@ -188,9 +517,9 @@ def main_values(block: list[SheetRow]) -> tuple[dict[str, str], set[str], list[d
     return values, differing, bases
 
 
-def _main_errors(run: _Run, block: list[SheetRow]) -> tuple[str, ParsedRow]:
+def _main_parsed(run: _Run, block: list[SheetRow]) -> tuple[str, ParsedRow]:
     values, differing, bases = main_values(block)
-    parsed = parse_row(values, run.header.hints, bases=bases)
+    parsed = _parse(run, values, bases=bases)
     for i, (column, _) in enumerate(parsed.errors):
         if column in differing:
             label = run.header.label(column)
@@ -205,7 +534,7 @@ def _sub_rows(run: _Run, block: list[SheetRow], main_code: str) -> list[tuple[Sh
     numbered after its main item: <main code>-01, -02, …"""
     subs = []
     for k, row in enumerate(block, start=1):
-        parsed = parse_row(row.values, run.header.hints, name_key="sub_name")
+        parsed = _parse(run, row.values, name_key="sub_name")
         if not row.get("sub_name"):
             parsed.errors = [(c, m) for c, m in parsed.errors if c != "sub_name"]
             parsed.refuse("sub_name", "主项下的每一行都须填写子项名称")
@@ -218,31 +547,96 @@ def _sub_rows(run: _Run, block: list[SheetRow], main_code: str) -> list[tuple[Sh
     return subs
 
 
-def _import_main(run: _Run, block: list[SheetRow]) -> None:
-    """A main item and its sub-items. A main item is written only with at least one of its
-    sub-items; when it cannot be written, none of its rows are."""
+def _plan_main(run: _Run, block: list[SheetRow], step: _Step) -> None:
+    """A main item and its sub-items. A new main item is written only with at least one of its sub-items;
+    when it cannot be written, none of its rows are. A main item already in the list keeps its content but
+    for its name (the sheet's 事项名称 is its own; every other column is its sub-items'), and its new
+    sub-items attach to it."""
     numbers = [row.number for row in block]
-    code, main = _main_errors(run, block)
+    code, main = _main_parsed(run, block)
     subs = _sub_rows(run, block, code)
-    if main.errors:
-        run.refuse(numbers, main.errors, prefix="主项：")
-        for row, _, _, parsed in subs:
-            blamed = {column for column, _ in main.errors}
-            run.refuse([row.number], [e for e in parsed.errors if e[0] not in blamed])
+    existing = run.existing.get(_key(code)) if code else None
+    name_error = [e for e in main.errors if e[0] == "name"]
+    if existing is not None and not name_error and not [e for e in main.errors if e[0] == "code"]:
+        refused = len(run.report.errors)
+        main_write = _compare(run, numbers, code, "code", main, fields=("name",))
+        if len(run.report.errors) > refused:
+            return  # the main item is refused (pending, cancelled): so are its rows
+        if main_write is not None:
+            step.writes.append(main_write)
+        parent: PowerItem | None = existing.item
+    elif main.errors:
+        run.refuse(numbers, main.errors, prefix="主项：", code=code)
+        blamed = {column for column, _ in main.errors}
+        for row, sub_code, _, parsed in subs:
+            run.refuse([row.number], [e for e in parsed.errors if e[0] not in blamed], code=sub_code)
         return
-    for row, _, _, parsed in subs:
-        run.refuse([row.number], parsed.errors)
-    good = [s for s in subs if not s[3].errors]
-    if not good:
-        return
-    imported_before = run.report.imported
-    with transaction.atomic():
-        version = run.create(numbers, code, main, "code", prefix="主项：")
-        if version is None:
-            return
-        for row, sub_code, column, parsed in good:
-            run.create([row.number], sub_code, parsed, column, parent=version.item)
-        if run.report.imported == imported_before + 1:
-            # every sub-item was refused by the catalog: the main item alone is not what was asked
-            transaction.set_rollback(True)
-            run.report.imported = imported_before
+    else:
+        parent = None
+    new_subs = []
+    for row, sub_code, column, parsed in subs:
+        if parsed.errors:
+            run.refuse([row.number], parsed.errors, code=sub_code)
+            continue
+        write = _compare(run, [row.number], sub_code, column, parsed)
+        if write is None:
+            continue
+        _warn_other_unit(run, row, sub_code)
+        if write.item is not None or parent is not None:  # a change, or a new sub-item of a main item in the list
+            write.parent = parent if write.item is None else None
+            step.writes.append(write)
+        else:
+            new_subs.append(write)
+    if new_subs:
+        step.writes.append(_Write(numbers, code, "code", main, subs=new_subs, prefix="主项："))
+
+
+# --------------------------------------------------------------------------------- another unit's sheet
+
+
+class _OtherUnits:
+    """Whether a row's 实施主体 or 监督电话 names a unit other than the one imported into (a sheet copied
+    from another unit): a warning, not a refusal (a township may name the county department it acts for)."""
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.own = {match_text(n) for n in (unit.name, unit.short_name) if n}
+        self.names: dict[str, str] = {}
+        self.phones: dict[str, str] = {}
+        for other in Unit.objects.exclude(pk=unit.pk).only("name", "short_name", "phone"):
+            for n in (other.name, other.short_name):
+                if len(match_text(n)) >= 3:
+                    self.names.setdefault(match_text(n), other.name)
+            if _digits(other.phone):
+                self.phones.setdefault(_digits(other.phone), other.name)
+        self.own_phone = _digits(unit.phone)
+        self._bodies: dict[str, str | None] = {}
+
+    def body(self, text: str) -> str | None:
+        key = match_text(text)
+        if key not in self._bodies:
+            self._bodies[key] = None if not key or any(own in key for own in self.own) else next(
+                (name for n, name in self.names.items() if n == key or n in key), None)
+        return self._bodies[key]
+
+    def phone(self, text: str) -> str | None:
+        digits = _digits(text)
+        if not digits or digits == self.own_phone:
+            return None
+        return self.phones.get(digits)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in normalize(text) if ch.isdigit())
+
+
+def _warn_other_unit(run: _Run, row: SheetRow, code: str) -> None:
+    assert run.others is not None
+    body = run.others.body(row.get("implementing_body"))
+    if body:
+        run.warn(row.number, "implementing_body",
+                 f"实施主体「{row.get('implementing_body')}」是{body}，不是导入的单位{run.unit.name}", code)
+    phone = run.others.phone(row.get("complaint_phone"))
+    if phone:
+        run.warn(row.number, "complaint_phone",
+                 f"监督电话「{row.get('complaint_phone')}」是{phone}的电话，不是导入的单位{run.unit.name}的", code)

@@ -7,7 +7,7 @@ says which column each problem is in.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,10 @@ class ParsedRow:
     errors: list[tuple[str, str]] = field(default_factory=list)
     # content field → the column key it was read from, where that is not the field itself
     sources: dict[str, str] = field(default_factory=dict)
+    # the content fields (and legal_bases) the sheet has a column for: a new version of an item already
+    # in the list changes those and keeps the others
+    given: set[str] = field(default_factory=set)
+    reason: str = ""  # 变更理由
 
     def column_of(self, field_name: str) -> str:
         """The column to blame for a content field named by validate_content or a service."""
@@ -48,15 +52,21 @@ class ParsedRow:
 
 def parse_row(
     values: Mapping[str, str], hints: Mapping[str, str], *, name_key: str = "name",
-    bases: list[dict[str, str]] | None = None,
+    bases: list[dict[str, str]] | None = None, given: Iterable[str] | None = None,
 ) -> ParsedRow:
     """Read one row. `name_key` is the column holding the item's name (子项名称 for a sub-item);
-    `bases` replaces the row's own 设定依据 (a main item's are gathered from its sub-items)."""
+    `bases` replaces the row's own 设定依据 (a main item's are gathered from its sub-items); `given`: the
+    column keys of the sheet (default: those of `values`)."""
+    columns = set(values if given is None else given)
     content: dict[str, Any] = {f: values.get(f, "") for f in TEXT_FIELDS}
-    content["complaint_phone"] = normalize(content["complaint_phone"])  # full-width digits
     content["name"] = values.get(name_key, "").strip()
     parsed = ParsedRow(content, parse_legal_bases(values.get("legal_bases", "")) if bases is None else bases)
     parsed.sources["name"] = name_key
+    parsed.reason = values.get("reason", "").strip()
+    parsed.given = {"name"} | (columns & {*TEXT_FIELDS, "category", "legal_bases", "audience", "exemption",
+                                          "handling_post", "responsible_leader", "statutory_limit"})
+    if "promised_limit" in columns:
+        parsed.given.add("promised_limit")
     content["category"] = _category(values.get("category", ""), parsed)
     _limits(values, hints, parsed)
     content["audience"] = _choice(values, "audience", Audience, Audience.PUBLIC, parsed)
@@ -107,6 +117,8 @@ def _limits(values: Mapping[str, str], hints: Mapping[str, str], parsed: ParsedR
                 label = BY_KEY[kind].header
                 parsed.refuse(column, f"{label}与本行另一列所写的{label}不一致")
             found.setdefault(kind, (limit, column))
+    if "promised_limit" in found:  # read from a 办理时限 cell holding both limits
+        parsed.given.add("promised_limit")
     for kind in ("statutory_limit", "promised_limit"):
         limit, column = found.get(kind, (None, kind))
         parsed.content[kind] = None if limit is None else limit.days

@@ -7,6 +7,7 @@ streamed, nothing is expanded, and the merged ranges come from the guard's scan.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -32,6 +33,7 @@ class Header:
     columns: dict[str, int] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     hints: dict[str, str] = field(default_factory=dict)
+    found: list[str] = field(default_factory=list)  # every header cell of the row, as written
 
     def label(self, key: str) -> str:
         """The header as written in the file, or the template's header when the file lacks the column."""
@@ -65,13 +67,14 @@ class Sheet:
     rows: list[SheetRow]
 
 
-def read_sheet(file: IO[bytes] | str | Path) -> Sheet:
+def read_sheet(file: IO[bytes] | str | Path, mapping: Mapping[str, str] | None = None) -> Sheet:
     """The first sheet with a header, read: refused (ImportFileError) when the file is beyond a limit
-    of the guard, unreadable, or has no header."""
+    of the guard, unreadable, or has no header. `mapping`: headers as the file writes them → column keys,
+    for headers no synonym names (`import-powers --column`)."""
     inspection = guard.inspect(file)
     book = load_book(file)
     try:
-        ws, header = find_header(book)
+        ws, header = find_header(book, mapping)
         # openpyxl keeps the sheet's part name privately; the guard's scan is keyed by the same name
         merges = inspection.merges.get(getattr(ws, "_worksheet_path", ""), ())
         return Sheet(ws.title, header, read_rows(ws, header, merges))
@@ -81,6 +84,23 @@ def read_sheet(file: IO[bytes] | str | Path) -> Sheet:
         raise ImportFileError(UNREADABLE, field="file") from None
     finally:
         book.close()
+
+
+def check_workbook(file: IO[bytes] | str | Path, mapping: Mapping[str, str] | None = None) -> Header:
+    """Refuse `file` (ImportFileError) as read_sheet would, reading only its header: before an import is
+    queued, so that a file that cannot be imported is refused at once and nothing is kept of it."""
+    guard.inspect(file)
+    book = load_book(file)
+    try:
+        return find_header(book, mapping)[1]
+    except ImportFileError:
+        raise
+    except Exception:
+        raise ImportFileError(UNREADABLE, field="file") from None
+    finally:
+        book.close()
+        if not isinstance(file, str | Path):
+            file.seek(0)
 
 
 def load_book(file: IO[bytes] | str | Path) -> Workbook:
@@ -95,30 +115,42 @@ def load_book(file: IO[bytes] | str | Path) -> Workbook:
         raise ImportFileError(UNREADABLE, field="file") from None
 
 
-def find_header(book: Workbook) -> tuple[ReadOnlyWorksheet, Header]:
+def find_header(book: Workbook, mapping: Mapping[str, str] | None = None) -> tuple[ReadOnlyWorksheet, Header]:
     """The first sheet with a header row among its first rows, and that header."""
+    seen: list[str] = []
     for ws in book.worksheets:
         if not isinstance(ws, Chartsheet):
             # the dimension a file declares is not trusted: it can cut rows off or add millions
             ws.reset_dimensions()
-            header = _header_of(ws)
+            header, fullest = _header_of(ws, mapping)
             if header is not None:
                 _require_columns(ws, header)
                 return ws, header
+            seen = seen or fullest
+    found = f"表头行可能是：{_quoted(seen)}；" if seen else ""
     raise ImportFileError(
-        f"未找到表头：前{HEADER_SCAN_ROWS}行中没有可识别的列名（应有“事项编码”“事项名称”“权力类型”等列）",
+        f"未找到表头：前{HEADER_SCAN_ROWS}行中没有可识别的列名（应有“事项编码”“事项名称”“权力类型”等列）。"
+        f"{found}其他表头可用 --column 来源表头=目标列 指定",
         field="file",
     )
 
 
-def _header_of(ws: ReadOnlyWorksheet) -> Header | None:
-    """The row among the first ones that holds the most recognised headers (a title may stand above)."""
+def _quoted(headers: list[str]) -> str:
+    shown = "、".join(f"“{h[:30]}”" for h in headers[:40])
+    return shown + (f"等{len(headers)}列" if len(headers) > 40 else "")
+
+
+def _header_of(ws: ReadOnlyWorksheet, mapping: Mapping[str, str] | None) -> tuple[Header | None, list[str]]:
+    """The row among the first ones that holds the most recognised headers (a title may stand above), and
+    the texts of the fullest of those rows (to show when none is a header)."""
     best: Header | None = None
+    fullest: list[str] = []
     rows = ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True)
     for number, cells in enumerate(rows, start=1):
-        header = Header(row=number)
+        header = Header(row=number, found=[as_written(v) for v in cells if as_written(v)])
+        fullest = header.found if len(header.found) > len(fullest) else fullest
         for col, value in enumerate(cells, start=1):
-            key, hint = header_key(value)
+            key, hint = header_key(value, mapping)
             if key is None or key in header.columns:
                 continue  # a second column with the same meaning is ignored: the first one wins
             header.columns[key], header.texts[key] = col, as_written(value)
@@ -126,14 +158,17 @@ def _header_of(ws: ReadOnlyWorksheet) -> Header | None:
                 header.hints[key] = hint
         if len(header.columns) >= 2 and (best is None or len(header.columns) > len(best.columns)):
             best = header
-    return best
+    return best, fullest
 
 
 def _require_columns(ws: ReadOnlyWorksheet, header: Header) -> None:
     missing = [BY_KEY[key].header for key in REQUIRED_KEYS if key not in header.columns]
     if missing:
         names = "、".join(f"“{m}”" for m in missing)
-        raise ImportFileError(f"工作表「{ws.title}」第{header.row}行的表头缺少{names}列", field="file")
+        raise ImportFileError(
+            f"工作表「{ws.title}」第{header.row}行的表头缺少{names}列。该行的表头为：{_quoted(header.found)}。"
+            f"如某列即是{names}，请用 --column 来源表头=目标列 指定（如 --column 权力项目代码=事项编码）",
+            field="file")
 
 
 def cell_text(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""`sunlit export-powers --unit CODE FILE.xlsx [--include-sub-units]`"""
+"""`sunlit export-powers --unit CODE FILE.xlsx [--include-sub-units] [--working] [--with-cancelled]`"""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="要写入的Excel文件（.xlsx）")
         parser.add_argument("--unit", required=True, help="单位编码")
         parser.add_argument("--include-sub-units", action="store_true", help="同时导出下级单位的事项")
+        parser.add_argument("--working", action="store_true",
+                            help="导出工作稿：每个事项的最新版本（含草稿、待审核、已退回），并加“状态”列；默认只导出已批准发布的版本")
+        parser.add_argument("--with-cancelled", action="store_true", help="同时导出已取消的事项（状态为“已取消”）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit = Unit.objects.filter(code=options["unit"]).first()
@@ -25,7 +28,9 @@ class Command(BaseCommand):
             raise CommandError(f"单位编码「{options['unit']}」不存在")
         path = Path(options["file"])
         try:
-            count = write_powers(path, unit=unit, include_sub_units=options["include_sub_units"])
+            count = write_powers(path, unit=unit, include_sub_units=options["include_sub_units"],
+                                 working=options["working"], with_cancelled=options["with_cancelled"])
         except OSError as exc:
             raise CommandError(f"无法写入文件{path}：{exc.strerror}") from None
-        self.stdout.write(self.style.SUCCESS(f"已导出{unit.name}的{count}个事项到{path}"))
+        what = "工作稿（最新版本）" if options["working"] else "已发布的"
+        self.stdout.write(self.style.SUCCESS(f"已导出{unit.name}{what}{count}个事项到{path}"))
