@@ -131,7 +131,7 @@ def test_a_promised_limit_longer_than_the_statutory_one_is_shown_beside_it(publi
     before = rows()
     page = client.post(f"/console/powers/{published.item_id}/edit/",
                               form_data(promised_limit="30", reason="调整")).content.decode()
-    assert error_beside(page, "id_promised_limit") == "承诺时限长于法定时限"
+    assert error_beside(page, "id_promised_limit") == "承诺时限（30个工作日）长于法定时限（20个工作日）"
     assert 'name="promised_limit" value="30"' in page  # what the clerk typed stays
     assert rows() == before
 
