@@ -154,6 +154,19 @@ def test_bad_fields_are_refused_in_chinese_beside_the_field(published: PowerItem
     assert rows() == before
 
 
+def test_every_problem_shows_at_once_and_is_listed_above_the_form(published: PowerItemVersion,
+                                                                   editor: User) -> None:
+    page = login(editor).post(f"/console/powers/{published.item_id}/edit/",
+                              form_data(bases=[], name="", promised_limit="30", reason="调整")).content.decode()
+    assert error_beside(page, "id_name") == "请填写事项名称"
+    assert error_beside(page, "id_promised_limit") == "承诺时限（30个工作日）长于法定时限（20个工作日）"
+    assert 'id="bases-error">行政许可事项必须写明设定依据</p>' in page
+    summary = page.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert summary.count("<li>") == 3
+    assert re.findall(r'<a href="#(.*?)">(.*?)</a>', summary) == [
+        ("id_name", "事项名称"), ("id_promised_limit", "承诺时限"), ("bases-error", "设定依据")]
+
+
 def test_a_post_of_another_unit_is_not_offered(county: dict[str, Unit], published: PowerItemVersion,
                                                editor: User) -> None:
     other = Post.objects.create(unit=county["finance"], name="财政审批岗")

@@ -95,10 +95,12 @@ class VersionForm(forms.Form):
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]
 
     def content(self) -> dict[str, Any]:
-        """The content as catalog.services takes it: references as ids."""
-        data = {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+        """The content as catalog.services takes it, references as ids; of a form that did not validate,
+        the fields that did (for catalog.rules to say what else is wrong)."""
+        data = {name: self.cleaned_data[name] for name in CONTENT_FIELDS if name in self.cleaned_data}
         for name in ("handling_post", "responsible_leader"):
-            data[name] = data[name].pk if data[name] is not None else None
+            if data.get(name) is not None:
+                data[name] = data[name].pk
         return data
 
 
@@ -151,7 +153,7 @@ class BaseLegalBases(forms.BaseFormSet):
         return [f for f in self.forms if f.has_changed() and not f["DELETE"].value()]
 
     def bases(self) -> list[dict[str, str]]:
-        return [{k: f.cleaned_data[k] for k in ("law", "article", "excerpt")} for f in self.rows()]
+        return [{k: f.cleaned_data.get(k, "") for k in ("law", "article", "excerpt")} for f in self.rows()]
 
 
 LegalBasesFormSet = forms.formset_factory(LegalBasisForm, formset=BaseLegalBases, extra=0, can_delete=True,
@@ -179,12 +181,15 @@ def show_refusal(exc: DomainError, form: forms.Form, bases: BaseLegalBases) -> l
         if field.startswith("legal_bases["):
             index, _, name = field.removeprefix("legal_bases[").partition("].")
             if index.isdigit() and int(index) < len(rows):
-                rows[int(index)].add_error(name if name in rows[int(index)].fields else None, error.message)
+                row = rows[int(index)]
+                if name not in row.errors:
+                    row.add_error(name if name in row.fields else None, error.message)
                 continue
         if field == "legal_bases":
             about_bases.append(error.message)
-        elif field in form.fields and field not in form.errors:
-            form.add_error(field, error.message)
+        elif field in form.fields:
+            if field not in form.errors:  # the form's own message, when it has one, says it already
+                form.add_error(field, error.message)
         else:
             form.add_error(None, error.message)
     return about_bases

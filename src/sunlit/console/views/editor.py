@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 from sunlit.catalog import selectors, services
 from sunlit.catalog.models import ChangeKind, PowerItem, PowerItemVersion, VersionStatus
 from sunlit.catalog.permissions import EDIT_ROLES
+from sunlit.catalog.rules import validate_content
 from sunlit.console.forms import NewItemForm, VersionForm, legal_bases_formset, mark_invalid, show_refusal
-from sunlit.core.errors import DomainError, NotAllowed, NotFound
+from sunlit.core.errors import DomainError, Invalid, NotAllowed, NotFound
 from sunlit.org.models import Unit
 
 
@@ -46,7 +47,10 @@ def _edit(request: HttpRequest, form: VersionForm, save: Any, context: dict[str,
                 raise PermissionDenied(exc.message) from exc
             basis_errors = show_refusal(exc, form, bases)
     elif posted:
+        # The rules too, on the fields that were readable: every problem shows at once, not one per try.
         basis_errors = [str(e) for e in bases.non_form_errors()]
+        basis_errors += show_refusal(Invalid(problems), form, bases) if (
+            problems := validate_content(form.content(), bases.bases())) else []
     mark_invalid(form, *bases.forms)
     return render(request, "console/power_edit.html", {
         **context, "form": form, "bases": bases, "basis_errors": basis_errors,
