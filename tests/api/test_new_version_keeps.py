@@ -77,3 +77,14 @@ def test_the_public_sees_the_kept_fields_after_approval(published: PowerItemVers
     current = Client().get(f"/api/v1/powers/{published.item_id}").json()["current"]
     assert (current["number"], current["promised_limit_text"], current["fees"]) == (2, "5个工作日", "不收费")
     assert current["handling_post"] == "用地审批岗"
+
+
+@pytest.mark.django_db
+def test_an_open_version_withdrawn_through_the_api_frees_the_item(published: PowerItemVersion, editor: User) -> None:
+    api = Api(editor)
+    second = new_version(api, published.item_id, {"fees": "每宗10圆", "reason": "收费"})
+    assert api.post(f"/versions/{second.pk}/withdraw", {"comment": ""}).status_code == 400  # a reason is needed
+    withdrawn = api.post(f"/versions/{second.pk}/withdraw", {"comment": "金额写错"}).json()
+    assert (withdrawn["status"], withdrawn["status_label"], withdrawn["review_comment"]) == ("withdrawn", "已撤回", "金额写错")
+    third = new_version(api, published.item_id, {"fees": "每宗10元", "reason": "收费"})
+    assert (third.number, third.fees, third.remarks) == (3, "每宗10元", published.remarks)

@@ -235,6 +235,30 @@ def test_a_version_sent_back_can_be_the_starting_point(published: PowerItemVersi
     assert 'value="宅基地审批"' in page and "以第2版（已退回）为基础" in page
 
 
+def test_a_draft_with_a_mistake_is_withdrawn_and_written_again_from_it(published: PowerItemVersion,
+                                                                       editor: User) -> None:
+    draft = services.power_version_revise(item=published.item, changes={"fees": "每宗10圆"}, reason="收费",
+                                          author=editor)
+    client = login(editor)
+    page = client.post(f"/console/versions/{draft.pk}/withdraw/", {"comment": "金额单位写错"}, follow=True)
+    assert "已撤回，可以重新编制" in page.content.decode()
+    page = client.get(f"/console/powers/{published.item_id}/edit/?from=2").content.decode()
+    assert "以第2版（已撤回）为基础" in page and "每宗10圆</textarea>" in page
+    client.post(f"/console/powers/{published.item_id}/edit/?from=2",
+                form_data(fees="每宗10元", reason="收费", action="submit"))
+    third = PowerItemVersion.objects.get(item=published.item, number=3)
+    assert (third.fees, third.status) == ("每宗10元", VersionStatus.SUBMITTED)
+
+
+def test_a_reviewer_cannot_withdraw(published: PowerItemVersion, editor: User, reviewer: User) -> None:
+    draft = services.power_version_revise(item=published.item, changes={"fees": "x"}, reason="收费", author=editor,
+                                          submit=True)
+    page = login(reviewer).post(f"/console/versions/{draft.pk}/withdraw/", {"comment": "x"}, follow=True)
+    assert "您没有县自然资源局的编制权限" in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.SUBMITTED
+
+
 # ---------------------------------------------------------------- who may
 
 

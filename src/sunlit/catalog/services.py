@@ -21,7 +21,7 @@ from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, Invalid
 from sunlit.core.lawnames import law_name
-from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted
+from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted, mark_withdrawn
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official, Post, Unit
 from sunlit.record.events import record_event
@@ -170,6 +170,20 @@ def power_version_submit(*, version: PowerItemVersion, actor: Any, clock: Clock 
     mark_submitted(version, clock=clock)
     record_event(actor=actor, action="catalog.version.submit", obj=version,
                  before={"status": VersionStatus.DRAFT}, after={"status": version.status}, clock=clock)
+    return version
+
+
+@transaction.atomic
+def power_version_withdraw(*, version: PowerItemVersion, actor: Any, reason: str,
+                           clock: Clock | None = None) -> PowerItemVersion:
+    """Take back an open version (a draft with a mistake, a change no longer wanted), with a reason: the
+    item is free for a new version, which may start from this one (selectors.version_to_revise)."""
+    version = _lock(version)
+    require_edit(actor, version.item.unit)
+    before = {"status": version.status}
+    mark_withdrawn(version, reason=reason, clock=clock)
+    record_event(actor=actor, action="catalog.version.withdraw", obj=version, before=before,
+                 after={"status": version.status}, note=version.review_comment, clock=clock)
     return version
 
 

@@ -142,6 +142,13 @@ def reject_version(request: HttpRequest, version_id: int, payload: s.ReviewIn) -
                                          comment=payload.comment)
 
 
+@router.post("/versions/{version_id}/withdraw", auth=staff_auth, tags=STAFF, response=s.VersionStateOut,
+             summary="撤回（草稿或待审核的版本，须写明理由）")
+def withdraw_version(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> Any:
+    return services.power_version_withdraw(version=_staff_version(request, version_id), actor=request.user,
+                                           reason=payload.comment)
+
+
 @router.get("/versions/{version_id}/diff", auth=staff_auth, tags=STAFF, summary="与上一版本或指定版本的差异")
 def diff_version(request: HttpRequest, version_id: int, against: int | None = None) -> Any:
     version = _staff_version(request, version_id)

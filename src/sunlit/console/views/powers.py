@@ -64,8 +64,10 @@ _ACTIONS: dict[str, Any] = {
     "submit": lambda v, user, text: services.power_version_submit(version=v, actor=user),
     "approve": lambda v, user, text: services.power_version_approve(version=v, reviewer=user, comment=text),
     "reject": lambda v, user, text: services.power_version_reject(version=v, reviewer=user, comment=text),
+    "withdraw": lambda v, user, text: services.power_version_withdraw(version=v, actor=user, reason=text),
 }
-_DONE = {"submit": "已提交审核", "approve": "已批准，现行版本已更新", "reject": "已退回"}
+_DONE = {"submit": "已提交审核", "approve": "已批准，现行版本已更新", "reject": "已退回",
+         "withdraw": "已撤回，可以重新编制"}
 
 
 @login_required
