@@ -11,18 +11,14 @@ from django.test import Client
 
 from sunlit.catalog import services
 from sunlit.catalog.models import PowerItemVersion
-from sunlit.org.models import Official, Post, Unit
+from sunlit.org.models import Unit
 from tests import factories
 from tests.api.test_write_endpoints import Api, created
 
 
 @pytest.fixture
 def published(county: dict[str, Unit], editor: User, reviewer: User) -> PowerItemVersion:
-    land = county["land"]
-    post = Post.objects.create(unit=land, name="用地审批岗")
-    leader = Official.objects.create(unit=land, name="王立新", title="副局长")
-    return factories.published(land, editor, reviewer, handling_post=post.pk, responsible_leader=leader.pk,
-                               conditions="持有本集体经济组织成员身份", fees="不收费", remarks="按月公示")
+    return factories.staffed(county["land"], editor, reviewer)
 
 
 def new_version(api: Api, item_id: int, body: dict[str, Any]) -> PowerItemVersion:
@@ -37,7 +33,7 @@ def test_a_change_to_one_limit_keeps_every_other_field(published: PowerItemVersi
     assert {k: v for k, v in after.items() if k != "promised_limit"} == \
         {k: v for k, v in before.items() if k != "promised_limit"}
     assert after["legal_bases"] == factories.LICENSING_BASIS
-    assert after["handling_post"] is not None and after["conditions"] == "持有本集体经济组织成员身份"
+    assert after["handling_post"] is not None and after["conditions"] == "本集体经济组织成员"
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.test import Client
 from sunlit.catalog import services
 from sunlit.catalog.models import LegalBasis, PowerItem, PowerItemVersion, VersionStatus
 from sunlit.core.models import Event
-from sunlit.org.models import Official, Post, Role, Unit
+from sunlit.org.models import Post, Role, Unit
 from tests import factories
 
 
@@ -58,11 +58,7 @@ def error_beside(page: str, field_id: str) -> str:
 
 @pytest.fixture
 def published(county: dict[str, Unit], editor: User, reviewer: User) -> PowerItemVersion:
-    land = county["land"]
-    post = Post.objects.create(unit=land, name="用地审批岗")
-    leader = Official.objects.create(unit=land, name="王立新", title="副局长")
-    return factories.published(land, editor, reviewer, handling_post=post.pk, responsible_leader=leader.pk,
-                               conditions="本集体经济组织成员", fees="不收费")
+    return factories.staffed(county["land"], editor, reviewer)
 
 
 # ---------------------------------------------------------------- a new item
@@ -116,7 +112,7 @@ def test_changing_one_limit_keeps_every_other_field(published: PowerItemVersion,
     data = form_data(name="农村村民住宅建设审批", promised_limit="5", reason="压缩承诺时限",
                      handling_post=str(published.handling_post_id),
                      responsible_leader=str(published.responsible_leader_id), conditions="本集体经济组织成员",
-                     fees="不收费", action="submit")
+                     fees="不收费", remarks="按月公示", action="submit")
     assert 'name="promised_limit" value="10"' in page
     client.post(f"/console/powers/{published.item_id}/edit/", data)
     second = PowerItemVersion.objects.get(item=published.item, number=2)
