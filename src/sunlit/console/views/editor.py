@@ -49,8 +49,9 @@ def _edit(request: HttpRequest, form: VersionForm, save: Any, context: dict[str,
     elif posted:
         # The rules too, on the fields that were readable: every problem shows at once, not one per try.
         basis_errors = [str(e) for e in bases.non_form_errors()]
-        basis_errors += show_refusal(Invalid(problems), form, bases) if (
-            problems := validate_content(form.content(), bases.bases())) else []
+        problems = validate_content(form.content(), bases.bases())
+        if problems:
+            basis_errors += show_refusal(Invalid(problems), form, bases)
     mark_invalid(form, *bases.forms)
     return render(request, "console/power_edit.html", {
         **context, "form": form, "bases": bases, "basis_errors": basis_errors,
