@@ -215,6 +215,15 @@ CASES = [
     # 清权 (catalog.services)
     Case("power_item_create", lambda w: lambda: w.draft("XK-009"), "catalog.version.draft"),
     Case("power_item_create: no edit role", lambda w: lambda: factories.draft(w.land, w.reviewer), None),
+    Case("power_items_create_many", lambda w: lambda: catalog.power_items_create_many(
+        unit=w.land, author=w.editor, powers=[catalog.NewPower("XK-010", factories.content(),
+                                                               factories.LICENSING_BASIS, "新增")]),
+        "catalog.version.draft"),
+    Case("power_items_create_many: a code taken", lambda w: (lambda v: lambda: catalog.power_items_create_many(
+        unit=w.land, author=w.editor, powers=[
+            catalog.NewPower("XK-011", factories.content(), factories.LICENSING_BASIS, "新增"),
+            catalog.NewPower(v.item.code, factories.content(), factories.LICENSING_BASIS, "新增")]))(w.draft()),
+        None),
     Case("power_version_draft", lambda w: (lambda item: lambda: catalog.power_version_draft(
         item=item, content=factories.content(promised_limit=5), legal_bases=factories.LICENSING_BASIS,
         reason="压缩时限", author=w.editor))(w.published().item), "catalog.version.draft"),

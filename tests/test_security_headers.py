@@ -30,6 +30,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "sunlit"
 # Rendered to PDF by WeasyPrint (`sunlit handbook`, `sunlit boards`, the console's printing), never served as a
 # page: their <style> is the print layout.
 PRINTED = SRC / "handbook" / "templates"
+# Files handed out as downloads (Content-Disposition: attachment) and opened from disk, never served as pages:
+# their inline script and style are admitted by hash in their own policy (tests/portal/test_offline_verifier.py).
+DOWNLOADED = SRC / "templates" / "downloads"
 
 STRICT = {
     "default-src": "'self'",
@@ -132,7 +135,7 @@ INLINE = [
 
 def served_templates() -> list[Path]:
     folders = [folder for folder in SRC.rglob("templates") if folder.is_dir() and folder != PRINTED]
-    return sorted(path for folder in folders for path in folder.rglob("*.html"))
+    return sorted(path for folder in folders for path in folder.rglob("*.html") if DOWNLOADED not in path.parents)
 
 
 def test_no_served_template_has_an_inline_style_or_script() -> None:

@@ -28,7 +28,8 @@ def test_a_good_workbook_is_imported_as_submitted_versions(tmp_path: Path, count
     response = send(editor, hostile.good(tmp_path / "清单.xlsx").read_bytes())
 
     assert response.status_code == 200
-    assert response.json() == {"imported": 1, "errors": [], "dry_run": False, "sheet": "权力清单"}
+    assert response.json() == {"imported": 1, "changed": 0, "unchanged": 0, "rows": 1, "errors": [], "warnings": [],
+                               "dry_run": False, "sheet": "权力清单"}
     item = PowerItem.objects.get()
     assert (item.code, item.versions.get().status) == ("XK-001", VersionStatus.SUBMITTED)
 

@@ -107,7 +107,8 @@ def test_upload_shows_the_report_and_dry_run_writes_nothing(county, editor):
         [2, "XK-102", "", "行政许可", "《中华人民共和国城乡规划法》第四十一条", "20个工作日"],
     ]
     client = login(editor)
-    page = client.post("/console/import/", {"unit": county["land"].code, "file": _sheet(rows), "dry_run": "1"})
+    page = client.post("/console/import/", {"unit": county["land"].code, "file": _sheet(rows), "dry_run": "1"},
+                       follow=True)
     text = page.content.decode()
     assert "试导入" in text and "第4行" in text and "缺少事项名称" in text
     assert not PowerItem.objects.exists()

@@ -168,7 +168,7 @@ def test_inclusion_proofs_from_the_endpoint_verify_with_sunlit_verify(client: An
         text, bundle, leaf = _proof_files(client, tmp_path, index)
         ok, out = verify_cmd(str(text), "--key", vkey(), "--leaf-file", str(leaf))
         assert ok, out
-        assert out.startswith(f"ok: leaf {index} included in tree of size 700")
+        assert out.startswith(f"ok: 有效：第 {index} 条记录收录在大小为 700 的树中")
         ok, out = verify_cmd(str(bundle), "--key", vkey())
         assert ok, out
         assert leaf.read_bytes() == entries[index]
@@ -180,7 +180,7 @@ def test_a_proof_against_an_older_checkpoint_and_refusals(client: Any, tmp_path:
     grow_to(5, 300)
     text, _, leaf = _proof_files(client, tmp_path, 3, size=5)
     ok, out = verify_cmd(str(text), "--key", vkey(), "--leaf-file", str(leaf))
-    assert ok and "tree of size 5" in out, out
+    assert ok and "大小为 5 的树" in out, out
     assert get(client, "proof/3?size=5")["Cache-Control"] == "public, max-age=31536000, immutable"
 
     assert get(client, "proof/5?size=5").status_code == 404  # not in that tree
@@ -199,14 +199,15 @@ def test_a_tampered_proof_or_a_wrong_key_or_leaf_does_not_verify(client: Any, tm
     _, stranger = generate_key(ORIGIN)
 
     ok, out = verify_cmd(str(text), "--key", vkey(), "--leaf-file", str(other_leaf))
-    assert not ok and out.startswith("invalid: the inclusion proof for leaf 7 does not lead to the checkpoint's root")
+    assert not ok and out.startswith("invalid: 无效：由记录条目和第 7 条的收录证明算不出检查点的根哈希")
     ok, out = verify_cmd(str(text), "--key", stranger, "--leaf-file", str(leaf))
-    assert (ok, out) == (False, f"invalid: checkpoint is not signed by {'+'.join(stranger.split('+')[:2])}\n")
+    stranger_id = '+'.join(stranger.split('+')[:2])
+    assert (ok, out) == (False, f"invalid: 无效：检查点没有 {stranger_id} 的签名，不是这把公钥的日志签发的\n")
     data = json.loads(bundle.read_text())
     data["proof"][0] = data["proof"][1]
     bundle.write_text(json.dumps(data))
     ok, out = verify_cmd(str(bundle), "--key", vkey())
-    assert not ok and out.startswith("invalid: the inclusion proof for leaf 7 does not lead to root")
+    assert not ok and out.startswith("invalid: 无效：由记录条目和第 7 条的收录证明算不出根哈希")
 
 
 def test_the_portal_helpers_find_the_proof_of_an_event_and_of_a_published_record(
@@ -239,7 +240,7 @@ def test_consistency_endpoint_links_two_checkpoints(client: Any, tmp_path: Path)
 
     assert response.status_code == 200
     ok, out = verify_cmd(str(path), "--key", vkey())
-    assert ok and "tree of size 5 " in out and "tree of size 700 " in out, out
+    assert ok and "大小为 5 的树" in out and "大小为 700 的树" in out, out
     bundle = parse_bundle(response.content)
     assert (bundle.size1, bundle.size2) == (5, 700)  # type: ignore[union-attr]
     assert get(client, "consistency/300").status_code == 200

@@ -250,12 +250,18 @@ class ImportRowErrorOut(Schema):
     row: int
     field: str
     message: str
+    code: str
 
 
 class ImportReportOut(Schema):
-    """What an Excel import did (catalog.excel.ImportReport): items imported, each refused row."""
+    """What an Excel import did (catalog.excel.ImportReport): items created, items given a new version,
+    items unchanged, each refused row, and what was imported but should be looked at."""
 
     imported: int
+    changed: int
+    unchanged: int
+    rows: int
     errors: list[ImportRowErrorOut]
+    warnings: list[ImportRowErrorOut]
     dry_run: bool
     sheet: str

@@ -155,14 +155,16 @@ class PowerItemVersion(ReviewedVersion, Visibility):
     def __str__(self) -> str:
         return f"{self.name}（第{self.number}版）"
 
-    def snapshot(self) -> dict[str, Any]:
-        """The content as plain values (references as ids): for events, diffs, exports and the log."""
+    def snapshot(self, legal_bases: list[LegalBasis] | None = None) -> dict[str, Any]:
+        """The content as plain values (references as ids): for events, diffs, exports and the log.
+        `legal_bases`: this version's, when the caller has them at hand (else they are read)."""
         data: dict[str, Any] = {}
         for name in CONTENT_FIELDS:
             field = self._meta.get_field(name)
             data[name] = getattr(self, field.attname)  # type: ignore[union-attr]
         data["legal_bases"] = [
-            {"law": b.law, "article": b.article, "excerpt": b.excerpt} for b in self.legal_bases.all()
+            {"law": b.law, "article": b.article, "excerpt": b.excerpt}
+            for b in (self.legal_bases.all() if legal_bases is None else legal_bases)
         ]
         return data
 

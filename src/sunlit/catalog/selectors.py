@@ -7,7 +7,14 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from sunlit.catalog.models import CONTENT_FIELDS, LegalBasis, PowerItem, PowerItemVersion, VersionStatus
+from sunlit.catalog.models import (
+    CONTENT_FIELDS,
+    ImportJob,
+    LegalBasis,
+    PowerItem,
+    PowerItemVersion,
+    VersionStatus,
+)
 from sunlit.catalog.permissions import READ_ROLES, REVIEW_ROLES, can_edit
 from sunlit.core.errors import DomainError, NotAllowed, NotFound
 from sunlit.core.timelimits import format_limit
@@ -261,3 +268,15 @@ def _readable(version: PowerItemVersion) -> dict[str, Any]:
     data["handling_post"] = version.handling_post.name if version.handling_post else None
     data["responsible_leader"] = str(version.responsible_leader) if version.responsible_leader else None
     return data
+
+
+def import_jobs(*, viewer: Any, limit: int = 10) -> list[ImportJob]:
+    """The viewer's own latest Excel imports, newest first (without their workbooks)."""
+    return list(ImportJob.objects.filter(author=viewer).defer("workbook").select_related("unit")
+                .order_by("-created_at", "-pk")[:limit])
+
+
+def staff_import_job(*, viewer: Any, job_id: int) -> ImportJob | None:
+    """An import job, for the one who started it or staff who may read its unit's list."""
+    jobs = ImportJob.objects.defer("workbook").select_related("unit", "author")
+    return jobs.filter(pk=job_id).filter(Q(author=viewer) | Q(unit__in=units_for(viewer, READ_ROLES))).first()

@@ -29,6 +29,7 @@ urlpatterns = [
     path("powers/<int:item_id>/cancel/", powers.power_cancel, name="power_cancel"),
     path("versions/<int:version_id>/<str:action>/", powers.version_action, name="version_action"),
     path("import/", transfer.import_powers, name="import"),
+    path("import/<int:job_id>/", transfer.import_job, name="import_job"),
     path("export/", transfer.export_powers, name="export"),
     path("compliance/", org.compliance, name="compliance"),
     path("risks/", risks.ledger, name="risks"),

@@ -46,7 +46,8 @@ def execute(connection: Any, sql: str, params: Sequence[Any]) -> tuple[list[Any]
         native = _QMARK.sub("?", sql).replace("%%", "%")
         if len(_NATIVE) < 1000:  # the prepared statements are a few dozen
             _NATIVE[sql] = native
-    connection.ensure_connection()
+    if connection.connection is None:  # ensure_connection() checks for an event loop on every call
+        connection.ensure_connection()
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors:
         cursor = connection.connection.cursor()
@@ -58,6 +59,25 @@ def execute(connection: Any, sql: str, params: Sequence[Any]) -> tuple[list[Any]
 
 
 _NATIVE: dict[str, str] = {}
+
+# Fields whose database preparation gives back a value of these exact types unchanged (a str to a text
+# column, an int to an integer or a foreign key, a bool, None): such a value is passed as it is, any other
+# (a date, a time, JSON, a str subclass such as a choice) goes through the field's get_db_prep_save.
+_AS_IS_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+_AS_IS_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def _preparer(field: models.Field[Any, Any]) -> Callable[[Any, Any], Any]:
+    slow = field.get_db_prep_save
+    if not isinstance(field, _AS_IS_FIELDS):
+        return slow
+    if isinstance(field, models.ForeignKey) and not isinstance(field.target_field, models.IntegerField):
+        return slow
+
+    def prepare(value: Any, connection: Any) -> Any:
+        return value if type(value) in _AS_IS_TYPES else slow(value, connection)
+
+    return prepare
 _DATE_SENTINEL = dt.date(1001, 1, 1)
 
 
@@ -165,6 +185,7 @@ class PreparedInsert:
 
     def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
         self.model, self.fields = model, _fields(model, names)
+        self._prepare = [(f.attname, f.name, _preparer(f)) for f in self.fields]
         self._sql: dict[tuple[str, int], str] = {}
 
     def _statement(self, connection: Any, rows: int) -> str:
@@ -179,8 +200,8 @@ class PreparedInsert:
         return sql
 
     def _params(self, connection: Any, values: dict[str, Any]) -> list[Any]:
-        return [f.get_db_prep_save(values[f.attname if f.attname in values else f.name], connection)
-                for f in self.fields]
+        return [prepare(values[attname] if attname in values else values[name], connection)
+                for attname, name, prepare in self._prepare]
 
     def run(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> int:
         return self.run_many([values], using=using)[0]
@@ -201,6 +222,7 @@ class PreparedUpdate:
 
     def __init__(self, model: type[models.Model], names: Sequence[str], *, expect: str | None = None) -> None:
         self.model, self.fields = model, _fields(model, names)
+        self._prepare = [(f.attname, f.name, _preparer(f)) for f in self.fields]
         self.expect = _fields(model, [expect])[0] if expect else None
         self._sql: dict[str, str] = {}
 
@@ -218,8 +240,8 @@ class PreparedUpdate:
 
     def run(self, pk: Any, *, expected: Any = None, using: str = DEFAULT_DB_ALIAS, **values: Any) -> int:
         connection = connections[using]
-        params = [f.get_db_prep_save(values[f.attname if f.attname in values else f.name], connection)
-                  for f in self.fields]
+        params = [prepare(values[attname] if attname in values else values[name], connection)
+                  for attname, name, prepare in self._prepare]
         params.append(pk)
         if self.expect is not None:
             params.append(self.expect.get_db_prep_save(expected, connection))

@@ -14,4 +14,5 @@ urlpatterns = [
     path("units/<str:code>/", views.unit_detail, name="unit"),
     path("units/<str:code>/flows/<str:category>/", views.unit_flow, name="unit_flow"),
     path("verify/", views.verify_help, name="verify"),
+    path("verify/offline.html", views.verifier_download, name="verifier_download"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,10 +11,12 @@ from sunlit.cases import selectors as case_selectors
 from sunlit.cases import services as case_services
 from sunlit.catalog import selectors
 from sunlit.catalog.models import Category, PowerItem
+from sunlit.core import clock
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import risks
 from sunlit.flows import selectors as flow_selectors
 from sunlit.org.models import Official, Unit
+from sunlit.portal import offline
 from sunlit.record.selectors import latest_checkpoint, verifier_key
 
 PAGE_SIZE = 20
@@ -56,6 +59,17 @@ def verify_help(request: HttpRequest) -> HttpResponse:
     """How anyone can check a downloaded proof offline, with the log's public key."""
     latest = latest_checkpoint()
     return render(request, "portal/verify.html", {"key": verifier_key(), "checkpoint": latest})
+
+
+def verifier_download(request: HttpRequest) -> HttpResponse:
+    """The offline verifier as one HTML file to save, with the log's key pinned in it (portal.offline)."""
+    page = offline.verifier_page(key=verifier_key(), site=settings.SUNLIT_PUBLIC_URL, made_at=clock.now())
+    response = HttpResponse(page.html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{offline.FILENAME}"'
+    # Were it ever shown rather than saved, the file's own policy (as in its <meta>) lets it work as it would
+    # from disk; the middleware leaves a policy already set alone.
+    response["Content-Security-Policy"] = page.policy + "; frame-ancestors 'none'"
+    return response
 
 
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:

@@ -64,8 +64,11 @@ def plain(value: Any) -> Any:
     datetime → :func:`format_datetime`; date and time → ISO 8601; Decimal and UUID → their string;
     lazy translations → their text. Anything else is refused.
     """
-    if value is None:
-        return None
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the common case, as it is
+        return value
+    if kind is dict:
+        return {k if type(k) is str else _key(k): plain(v) for k, v in value.items()}
     if isinstance(value, bool):  # before int: a bool is an int
         return bool(value)
     if isinstance(value, int):  # IntEnum members too
@@ -92,6 +95,12 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     raise LeafError(f"{type(value).__name__} has no canonical JSON form")
+
+
+def _key(key: Any) -> str:
+    if not isinstance(key, str):
+        raise LeafError(f"object key {key!r} is not a string")
+    return str(key)
 
 
 def canonical_json(value: Any) -> bytes:

@@ -115,7 +115,9 @@ def test_inclusion_bundles_and_their_corruptions(index: int) -> None:
     lh = leaf_hash(LEAVES[index])
     good = inclusion_json(index, 8, lh, INCLUSION_8[index], ROOTS[7])
     ok, reason = verify_text(good)
-    assert ok and reason == f"ok: leaf {index} included in tree of size 8 (root {ROOTS[7].hex()}); no checkpoint"
+    assert ok and reason == (
+        f"ok: leaf {index} included in tree of size 8 (root {ROOTS[7].hex()}); no checkpoint, so no signature checked"
+    )
     with_cp = inclusion_json(index, 8, lh, INCLUSION_8[index], ROOTS[7], CP8)
     assert verify_text(with_cp, [LOG.vkey()])[0]
     for desc, i, size, leaf, proof, root in corrupt_inclusion(index, 8, lh, INCLUSION_8[index], ROOTS[7]):
@@ -238,7 +240,7 @@ def test_command_accepts_good_proofs_and_refuses_bad_ones(tmp_path: Path, index:
     proof_file = tmp_path / "p.tlog-proof"
     proof_file.write_text(tlog_proof(index))
     code, out = run_command(str(proof_file), key=[LOG.vkey()], leaf_hash=lh.hex())
-    assert code == 0 and out.startswith(f"ok: leaf {index} included in tree of size 8") and out.count("\n") == 1
+    assert code == 0 and out.startswith(f"ok: 有效：第 {index} 条记录收录在大小为 8 的树中") and out.count("\n") == 1
     code, out = run_command(str(proof_file), key=[OTHER.vkey()], leaf_hash=lh.hex())
     assert code == 1 and out.startswith("invalid: ")
     bundle = tmp_path / "p.json"
@@ -272,9 +274,51 @@ def test_command_leaf_options(tmp_path: Path) -> None:
     assert run_command(str(proof_file), leaf_data=LEAVES[5].decode())[0] == 0
     code, out = run_command(str(proof_file))
     assert code == 1 and "--leaf-hash" in out
-    assert run_command(str(proof_file), leaf_hash="zz") == (1, "invalid: --leaf-hash is not hexadecimal\n")
+    assert run_command(str(proof_file), leaf_hash="zz") == (1, "invalid: 无效：--leaf-hash 不是十六进制数\n")
     code, out = run_command(str(proof_file), leaf_file=str(tmp_path / "missing"))
-    assert code == 1 and out.startswith(f"invalid: cannot read {tmp_path / 'missing'}: ")
+    assert code == 1 and out.startswith(f"invalid: 无效：无法读取 {tmp_path / 'missing'}：")
+
+
+def test_command_says_plainly_when_no_signature_was_checked(tmp_path: Path) -> None:
+    proof_file = tmp_path / "p.tlog-proof"
+    proof_file.write_text(tlog_proof(5))
+    code, out = run_command(str(proof_file), leaf_data=LEAVES[5].decode())
+    assert code == 0
+    assert out.startswith("ok: 哈希相符，但签名未核验，不能确定出自哪个日志：第 5 条记录收录在大小为 8 的树中")
+    assert "没有给出 --key 公钥" in out
+    bundle = tmp_path / "p.json"
+    bundle.write_text(inclusion_json(5, 8, leaf_hash(LEAVES[5]), INCLUSION_8[5], ROOTS[7]))
+    code, out = run_command(str(bundle))
+    assert code == 0
+    assert out.startswith("ok: 哈希相符，但签名未核验") and "证明中没有检查点，签名无从核验" in out
+    # Signed and checked: said as plainly.
+    code, out = run_command(str(proof_file), key=[LOG.vkey()], leaf_data=LEAVES[5].decode())
+    assert code == 0 and out.startswith("ok: 有效：") and "签名已用 county.example/log 的公钥核验" in out
+    # One unsigned checkpoint among two is enough to say so.
+    path = tmp_path / "c.json"
+    path.write_text(consistency_json(6, 8, CONSISTENCY_TO_8[6], ROOTS[5], ROOTS[7], checkpoint=CP8))
+    assert run_command(str(path), key=[LOG.vkey()])[1].startswith("ok: 有效：")
+    assert run_command(str(path))[1].startswith("ok: 哈希相符，但签名未核验")
+
+
+def test_command_lines_keep_their_prefix_then_say_why_in_chinese(tmp_path: Path) -> None:
+    proof_file = tmp_path / "p.tlog-proof"
+    proof_file.write_text(tlog_proof(5))
+    (tmp_path / "junk").write_text("hello\n")
+    (tmp_path / "bad.json").write_text('{"type": "inclusion"}')
+    cases = {
+        "不是证明文件": (str(tmp_path / "junk"), {}),
+        "证明文件格式不对：missing key(s)": (str(tmp_path / "bad.json"), {}),
+        "无法读取": (str(tmp_path / "missing"), {}),
+        "检查点没有 county.example/log+": (str(proof_file), {"key": [OTHER.vkey()], "leaf_data": "x"}),
+        "tlog-proof 证明不含记录条目本身": (str(proof_file), {"key": [LOG.vkey()]}),
+        "算不出检查点的根哈希": (str(proof_file), {"key": [LOG.vkey()], "leaf_data": LEAVES[4].decode()}),
+        "公钥 'county.example/log' 不对": (str(proof_file), {"key": ["county.example/log+00000000+AAAA"]}),
+    }
+    for why, (path, options) in cases.items():
+        code, out = run_command(path, **options)
+        assert code == 1, why
+        assert out.startswith("invalid: 无效：") and why in out and out.count("\n") == 1, out
 
 
 def _sunlit_command() -> list[str]:
@@ -296,7 +340,7 @@ def test_sunlit_verify_subprocess_without_a_database(tmp_path: Path) -> None:
     base = [*_sunlit_command(), "verify", str(proof_file), "--key", LOG.vkey()]
     good = subprocess.run([*base, "--leaf-hash", leaf_hash(LEAVES[5]).hex()], env=env, capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
-    assert good.stdout.startswith("ok: leaf 5 included in tree of size 8") and good.stdout.count("\n") == 1
+    assert good.stdout.startswith("ok: 有效：第 5 条记录收录在大小为 8 的树中") and good.stdout.count("\n") == 1
     bad = subprocess.run([*base, "--leaf-hash", leaf_hash(LEAVES[4]).hex()], env=env, capture_output=True, text=True)
     assert bad.returncode == 1, bad.stderr
     assert bad.stdout.startswith("invalid: ")
@@ -307,4 +351,5 @@ def test_sunlit_verify_subprocess_without_a_database(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     )
-    assert stdin.returncode == 0 and stdin.stdout.startswith("ok: tree of size 6"), stdin.stderr
+    assert stdin.returncode == 0, stdin.stderr
+    assert stdin.stdout.startswith("ok: 哈希相符，但签名未核验，不能确定出自哪个日志：大小为 6 的树")

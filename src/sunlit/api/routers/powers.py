@@ -47,11 +47,14 @@ def list_powers(request: HttpRequest, filters: Query[PowerFilters]) -> Any:
 # Before /powers/{item_id}, which would otherwise take this address (and answer 405).
 @router.post("/powers/import", auth=staff_auth, tags=STAFF, response=s.ImportReportOut,
              summary="从Excel（省级通用模板）导入权力清单")
-def import_powers(request: HttpRequest, unit: Form[str], file: File[UploadedFile], dry_run: Form[bool] = False) -> Any:
-    """Each good row becomes a submitted version and each bad row is listed with its reason; a file
-    beyond a limit (20 MB, 200,000 cells a sheet, …) is refused whole, naming the limit."""
+def import_powers(request: HttpRequest, unit: Form[str], file: File[UploadedFile], dry_run: Form[bool] = False,
+                  reason: Form[str] = "") -> Any:
+    """A new code becomes a new submitted item, a row equal to its item is reported unchanged, a row that
+    differs becomes a submitted version (with `reason`, unless the sheet has a 变更理由 column), and each bad
+    row is listed with its reason; a file beyond a limit (20 MB, 200,000 cells a sheet, …) is refused whole,
+    naming the limit."""
     return excel.import_powers(file, unit=selectors.unit_named(unit), author=request.user, dry_run=dry_run,
-                               file_name=file.name)
+                               file_name=file.name, reason=reason[:200])
 
 
 @router.get("/powers/{item_id}", response=s.PowerDetailOut, summary="事项详情（现行版本）")

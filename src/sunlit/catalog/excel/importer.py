@@ -134,14 +134,34 @@ def import_powers(
             for step in chunk:
                 if dry_run:
                     step.count(run)
-                else:
-                    step.write(run)
                 run.report.done += len(step.rows)
+            if not dry_run:
+                _write_chunk(run, chunk)
             _sort(run)
             if progress:
                 progress(run.report)
     _sort(run)
     return run.report
+
+
+def _write_chunk(run: _Run, chunk: list[_Step]) -> None:
+    """The chunk's new items in a few statements (services.power_items_create_many); a main item with its
+    sub-items, and new versions, one by one. Should the catalog refuse one of the new items, they are written
+    one by one instead, so that the refusal is told for its own row."""
+    writes = [w for step in chunk for w in step.writes]
+    simple = [w for w in writes if w.item is None and not w.subs]
+    if simple:
+        try:
+            with transaction.atomic():
+                services.power_items_create_many(unit=run.unit, author=run.author, submit=True, powers=[
+                    services.NewPower(w.code, w.parsed.content, w.parsed.bases, w.parsed.reason or run.reason,
+                                      w.parent) for w in simple])
+            run.report.imported += len(simple)
+            writes = [w for w in writes if w.item is not None or w.subs]
+        except (DomainError, DatabaseError):
+            pass
+    for w in writes:
+        w.apply(run)
 
 
 def _file_name(file: IO[bytes] | str | Path) -> str:
@@ -269,10 +289,6 @@ class _Step:
 
     rows: list[int]
     writes: list[_Write] = field(default_factory=list)
-
-    def write(self, run: _Run) -> None:
-        for w in self.writes:
-            w.apply(run)
 
     def count(self, run: _Run) -> None:
         """A dry run: count what would be written."""

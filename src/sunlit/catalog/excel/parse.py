@@ -22,6 +22,7 @@ from sunlit.catalog.rules import (
     parse_legal_bases,
     parse_limit,
     parse_limits_cell,
+    synonyms,
     validate_content,
 )
 from sunlit.core.visibility import Audience, Exemption
@@ -131,8 +132,9 @@ def _choice(values: Mapping[str, str], key: str, choices: type[models.TextChoice
     text = normalize(values.get(key, ""))
     if not text:
         return default
+    words = synonyms("audiences") if key == "audience" else {}
     for value, label in choices.choices:
-        if text in (value, label):
+        if text in (value, label, *words.get(str(label), ())):
             return str(value)
     labels = "、".join(str(label) for _, label in choices.choices)
     parsed.refuse(key, f"未知的{BY_KEY[key].header}「{text}」，应为：{labels}")

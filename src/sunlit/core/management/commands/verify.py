@@ -1,18 +1,20 @@
 """`sunlit verify FILE [--key VKEY]...`: check a proof file offline (docs/tlog.md).
 
-Exit status 0 when the proof is valid, 1 when it is not; one line on stdout says why. No database, no
-network: this only calls sunlit.core.tlog.verify.
+Exit status 0 when the proof is valid, 1 when it is not; one line on stdout says why, starting with
+``ok:`` or ``invalid:`` (for scripts) and then in Chinese (for people). Without ``--key`` the line says
+that no signature was checked. No database, no network: this only calls sunlit.core.tlog.verify.
 """
 
 from __future__ import annotations
 
 import sys
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sunlit.core.tlog.verify import verify_file, verify_text
+from sunlit.core.tlog.verify import Invalid, Verdict, check_file, check_text, read_limited
 
 
 class Command(BaseCommand):
@@ -38,29 +40,26 @@ class Command(BaseCommand):
         leaf.add_argument("--leaf-file", metavar="PATH", help="a file holding the entry's exact bytes")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ok, reason = self._verify(options)
-        self.stdout.write(reason)
-        if not ok:
+        try:
+            verdict = self._verify(options)
+        except Invalid as exc:
+            verdict = exc.verdict()
+        self.stdout.write(verdict.reason_zh)
+        if not verdict.ok:
             raise SystemExit(1)
 
-    def _verify(self, options: dict[str, Any]) -> tuple[bool, str]:
+    def _verify(self, options: dict[str, Any]) -> Verdict:
         leaf_hash = leaf_data = None
         if options.get("leaf_hash"):
             try:
                 leaf_hash = bytes.fromhex(options["leaf_hash"])
             except ValueError:
-                return False, "invalid: --leaf-hash is not hexadecimal"
+                raise Invalid("--leaf-hash is not hexadecimal", "--leaf-hash 不是十六进制数") from None
         if options.get("leaf_data") is not None:
             leaf_data = options["leaf_data"].encode("utf-8")
         if options.get("leaf_file"):
-            try:
-                with open(options["leaf_file"], "rb") as fh:
-                    leaf_data = fh.read()
-            except OSError as exc:
-                return False, f"invalid: cannot read {options['leaf_file']}: {exc.strerror or exc}"
+            leaf_data = read_limited(Path(options["leaf_file"]))
         keys = list(options.get("key") or [])
         if options["file"] == "-":
-            return verify_text(sys.stdin.buffer.read(), keys, leaf_hash=leaf_hash, leaf_data=leaf_data)
-        from pathlib import Path
-
-        return verify_file(Path(options["file"]), keys, leaf_hash=leaf_hash, leaf_data=leaf_data)
+            return check_text(sys.stdin.buffer.read(), keys, leaf_hash=leaf_hash, leaf_data=leaf_data)
+        return check_file(Path(options["file"]), keys, leaf_hash=leaf_hash, leaf_data=leaf_data)
