@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from sunlit.catalog import services
 from sunlit.catalog.models import Category, PowerItemVersion
 from sunlit.core.models import ApiToken
-from sunlit.org.models import Membership, Role, Unit, UnitKind
+from sunlit.org.models import Membership, Official, Post, Role, Unit, UnitKind
 
 LICENSING_BASIS = [{"law": "中华人民共和国行政许可法", "article": "第二十九条",
                     "excerpt": "公民、法人或者其他组织从事特定活动，依法需要取得行政许可的，应当向行政机关提出申请。"}]
@@ -66,4 +66,14 @@ def published(unit: Unit, author: User, reviewer: User, code: str = "XK-001", **
     return services.power_version_approve(version=version, reviewer=reviewer, comment="同意")
 
 
-__all__ = ["Role", "role", "unit", "staff", "content", "draft", "published"]
+def staffed(unit: Unit, author: User, reviewer: User, **overrides: Any) -> PowerItemVersion:
+    """A published item of `unit` naming a handling post (用地审批岗) and a responsible leader (王立新) of the
+    unit, with conditions, fees and remarks: a version with every kind of field to keep or change."""
+    post = Post.objects.create(unit=unit, name="用地审批岗")
+    leader = Official.objects.create(unit=unit, name="王立新", title="副局长")
+    fields = {"handling_post": post.pk, "responsible_leader": leader.pk, "conditions": "本集体经济组织成员",
+              "fees": "不收费", "remarks": "按月公示", **overrides}
+    return published(unit, author, reviewer, **fields)
+
+
+__all__ = ["Role", "role", "unit", "staff", "content", "draft", "published", "staffed"]

@@ -239,6 +239,15 @@ CASES = [
         version=v, reviewer=w.reviewer, comment="依据不对"))(w.submitted()), "catalog.version.reject"),
     Case("power_version_reject: no reason", lambda w: (lambda v: lambda: catalog.power_version_reject(
         version=v, reviewer=w.reviewer, comment=" "))(w.submitted()), None),
+    Case("power_version_revise", lambda w: (lambda item: lambda: catalog.power_version_revise(
+        item=item, changes={"promised_limit": 5}, reason="压缩时限", author=w.editor))(w.published().item),
+        "catalog.version.draft"),
+    Case("power_version_revise: blank name", lambda w: (lambda item: lambda: catalog.power_version_revise(
+        item=item, changes={"name": " "}, reason="改名", author=w.editor))(w.published().item), None),
+    Case("power_version_withdraw", lambda w: (lambda v: lambda: catalog.power_version_withdraw(
+        version=v, actor=w.editor, reason="草稿写错"))(w.draft()), "catalog.version.withdraw"),
+    Case("power_version_withdraw: by a reviewer", lambda w: (lambda v: lambda: catalog.power_version_withdraw(
+        version=v, actor=w.reviewer, reason="撤回"))(w.submitted()), None),
     Case("power_item_cancel", lambda w: (lambda item: lambda: catalog.power_item_cancel(
         item=item, reason="上位法废止", author=w.editor))(w.published().item), "catalog.version.submit"),
     Case("power_item_cancel: never published", lambda w: (lambda item: lambda: catalog.power_item_cancel(

@@ -273,7 +273,10 @@ BAD_INPUT = {
     # content
     "create: missing name": Bad("editor", CREATE, new_item(name=...), 422, "name"),
     "create: blank name": Bad("editor", CREATE, new_item(name="  "), 400, "name"),
-    "new version: missing name": Bad("editor", NEW_VERSION, new_version(name=...), 422, "name"),
+    "new version: null name": Bad("editor", NEW_VERSION, new_version(name=None), 422, "name"),
+    "new version: blank name": Bad("editor", NEW_VERSION, new_version(name=" "), 400, "name"),
+    "new version: null category": Bad("editor", NEW_VERSION, new_version(category=None), 422, "category"),
+    "new version: null audience": Bad("editor", NEW_VERSION, {"audience": None, "reason": "x"}, 422, "audience"),
     "create: unknown category": Bad("editor", CREATE, new_item(category="行政审批"), 422, "category"),
     "new version: unknown category": Bad("editor", NEW_VERSION, new_version(category="approval"), 422, "category"),
     "create: promised longer than statutory": Bad("editor", CREATE, new_item(promised_limit=30), 400,

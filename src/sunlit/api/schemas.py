@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -11,6 +11,7 @@ from pydantic import BeforeValidator, PlainSerializer, field_validator
 from pydantic_core import PydanticCustomError
 
 from sunlit.catalog.models import Category, LimitUnit
+from sunlit.core.lawnames import law_name
 from sunlit.core.paging import page_number
 from sunlit.core.timelimits import format_limit
 from sunlit.core.visibility import Audience, Exemption
@@ -79,9 +80,13 @@ class LegalBasisIn(InputSchema):
 
 
 class LegalBasisOut(Schema):
-    law: str
+    law: str = Field(description="法律法规名称，不带书名号（显示时加一对《》）")
     article: str
     excerpt: str
+
+    @staticmethod
+    def resolve_law(obj: object) -> str:
+        return law_name(obj.law)  # type: ignore[attr-defined]
 
 
 def _limit_text(days: int | None, unit: str) -> str:
@@ -171,34 +176,50 @@ class PowerPageOut(Schema):
     items: list[PowerSummaryOut]
 
 
+def _omitted(**constraints: Any) -> Any:
+    """The default of a content field a request may leave out: None, so that one left out can be told
+    from one sent (`exclude_unset`), while the field's type stays non-null where content may not be empty
+    (a null name is refused, not read as "keep")."""
+    return Field(None, **constraints)
+
+
 class VersionContentIn(InputSchema):
-    name: str = Field(..., max_length=200)
-    category: Category
-    implementing_body: str = Field("", max_length=200)
-    handling_office: str = Field("", max_length=200)
-    handling_post: int | None = None
-    responsible_leader: int | None = None
-    conditions: str = ""
-    materials: str = ""
-    statutory_limit: int | None = Field(None, ge=0, le=3650)
-    statutory_limit_unit: LimitUnit = LimitUnit.WORKING_DAYS
-    promised_limit: int | None = Field(None, ge=0, le=3650)
-    promised_limit_unit: LimitUnit = LimitUnit.WORKING_DAYS
-    fees: str = ""
-    fee_basis: str = ""
-    service_commitment: str = ""
-    responsibilities: str = ""
-    accountability: str = ""
-    complaint_phone: str = Field("", max_length=60)
-    remarks: str = ""
-    audience: Audience = Audience.PUBLIC
-    exemption: Exemption = Exemption.NONE
-    legal_bases: list[LegalBasisIn] = []
+    """A version's content. In a new version of an item (POST /powers/{id}/versions) a field left out
+    keeps its value in the version revised (the published one, else the newest), legal_bases too; null
+    (or "" for text) clears a field that may be empty, and a field that may not (name, category, the
+    units of limits, audience, exemption) takes no null."""
+
+    name: str = _omitted(max_length=200)
+    category: Category = _omitted()
+    implementing_body: str = _omitted(max_length=200)
+    handling_office: str = _omitted(max_length=200)
+    handling_post: int | None = _omitted()
+    responsible_leader: int | None = _omitted()
+    conditions: str = _omitted()
+    materials: str = _omitted()
+    statutory_limit: int | None = _omitted(ge=0, le=3650)
+    statutory_limit_unit: LimitUnit = _omitted(description="working（工作日）或 calendar（自然日），新增时默认 working")
+    promised_limit: int | None = _omitted(ge=0, le=3650)
+    promised_limit_unit: LimitUnit = _omitted(description="working（工作日）或 calendar（自然日），新增时默认 working")
+    fees: str = _omitted()
+    fee_basis: str = _omitted()
+    service_commitment: str = _omitted()
+    responsibilities: str = _omitted()
+    accountability: str = _omitted()
+    complaint_phone: str = _omitted(max_length=60)
+    remarks: str = _omitted()
+    audience: Audience = _omitted(description="新增时默认 public")
+    exemption: Exemption = _omitted(description="新增时默认 none")
+    legal_bases: list[LegalBasisIn] = _omitted(description="设定依据；新版本中省略则沿用，[] 为清空")
     reason: str = Field(..., max_length=2000)
     submit: bool = False
 
 
 class PowerCreateIn(VersionContentIn):
+    """A new item and its first version: a field left out takes its default (empty, or as said)."""
+
+    name: str = Field(..., max_length=200)
+    category: Category
     unit: str = Field(..., max_length=32)
     code: str = Field(..., min_length=1, max_length=64)
     main_item: int | None = None

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from sunlit.core import clock
+from sunlit.core.lawnames import law_title
 from sunlit.core.timelimits import LimitUnit
 from sunlit.core.versioning import ImmutableVersionError, ReviewedVersion, VersionStatus
 from sunlit.core.visibility import Visibility, open_q, publishable
@@ -52,11 +53,17 @@ class ChangeKind(models.TextChoices):
     CANCEL = "cancel", "取消"
 
 
-def public_item_q(prefix: str = "") -> models.Q:
-    """Published, not cancelled, and its published version open; `prefix` reaches the item from
-    another model (e.g. 'item__')."""
+def _published_q(prefix: str) -> models.Q:
     return (models.Q(**{f"{prefix}published_version__isnull": False, f"{prefix}is_cancelled": False})
             & open_q(f"{prefix}published_version__"))
+
+
+def public_item_q(prefix: str = "") -> models.Q:
+    """Published, not cancelled, and its published version open; a sub-item (子项) only while its main
+    item is too, so cancelling or withdrawing a main item takes its sub-items off the public list
+    (sub-items hang one level deep: services.power_item_create). `prefix` reaches the item from another
+    model (e.g. 'item__')."""
+    return _published_q(prefix) & (models.Q(**{f"{prefix}parent__isnull": True}) | _published_q(f"{prefix}parent__"))
 
 
 def cancelled_item_q(prefix: str = "") -> models.Q:
@@ -208,7 +215,7 @@ class LegalBasis(models.Model):
         ordering = ["version", "position"]
 
     def __str__(self) -> str:
-        return f"《{self.law}》{self.article}"
+        return f"{law_title(self.law)}{self.article}"
 
     # A legal basis is part of its version's content, so it is as unchangeable as the version.
     def save(self, *args: Any, **kwargs: Any) -> None:

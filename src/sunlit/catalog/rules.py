@@ -16,6 +16,7 @@ from typing import Any
 
 from sunlit.catalog.models import Category, requires_legal_basis
 from sunlit.core.errors import FieldError
+from sunlit.core.lawnames import law_name, law_title
 from sunlit.core.timelimits import LimitUnit, format_limit
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -145,6 +146,8 @@ def parse_category(text: Any) -> str:
 
 
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+[.、．)）]|[（(]\d+[）)]|[①-⑳])\s*")
+# 《法》 at the head of a line, the marks doubled or not (《《法》》 is read as 《法》).
+_MARKED_LAW = re.compile(r"^《+(?P<law>[^《》]+)》+(?P<rest>.*)$")
 
 
 def parse_legal_bases(text: Any) -> list[dict[str, str]]:
@@ -160,8 +163,9 @@ def parse_legal_bases(text: Any) -> list[dict[str, str]]:
         if not line:
             continue
         head = _LEADING_NUMBER.sub("", line)
-        if head.startswith("《") and "》" in head:
-            law, rest = head[1:].split("》", 1)
+        marked = _MARKED_LAW.match(head)
+        if marked:
+            law, rest = marked["law"], marked["rest"]
         elif not bases:
             m = re.match(r"^(.+?)(第[\d一二三四五六七八九十百零〇]+条.*)$", head)
             law, rest = (m[1], m[2]) if m else (head, "")
@@ -174,14 +178,14 @@ def parse_legal_bases(text: Any) -> list[dict[str, str]]:
             if sep in rest:
                 article, excerpt = rest.split(sep, 1)
                 break
-        bases.append({"law": law.strip(), "article": article.strip(), "excerpt": excerpt.strip()})
+        bases.append({"law": law_name(law), "article": article.strip(), "excerpt": excerpt.strip()})
     return bases
 
 
 def format_legal_bases(bases: list[dict[str, str]]) -> str:
     lines = []
     for b in bases:
-        head = f"《{b['law']}》{b.get('article', '')}"
+        head = f"{law_title(b['law'])}{b.get('article', '')}"
         lines.append(f"{head}：{b['excerpt']}" if b.get("excerpt") else head)
     return "\n".join(lines)
 
@@ -212,6 +216,6 @@ def validate_content(content: dict[str, Any], legal_bases: list[dict[str, str]])
     if category in Category.values and requires_legal_basis(category) and not legal_bases:
         errors.append(FieldError("legal_bases", f"{Category(category).label}事项必须写明设定依据"))
     for i, basis in enumerate(legal_bases):
-        if not normalize(basis.get("law")):
+        if not law_name(normalize(basis.get("law"))):
             errors.append(FieldError(f"legal_bases[{i}].law", "设定依据缺少法律法规名称"))
     return errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sunlit.catalog.models import (
     CONTENT_FIELDS,
@@ -17,9 +17,10 @@ from sunlit.catalog.models import (
     PowerItemVersion,
     VersionStatus,
 )
-from sunlit.catalog.permissions import READ_ROLES, REVIEW_ROLES
-from sunlit.core.errors import DomainError
+from sunlit.catalog.permissions import READ_ROLES, REVIEW_ROLES, can_edit
+from sunlit.core.errors import DomainError, NotAllowed, NotFound
 from sunlit.core.timelimits import format_limit
+from sunlit.core.versioning import OPEN_STATUSES
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official, Post, Unit
 from sunlit.org.permissions import units_for
@@ -157,21 +158,66 @@ def public_history_with_leaves(item: PowerItem) -> list[tuple[PowerItemVersion, 
 
 def staff_powers(*, viewer: Any, unit_code: str | None = None, q: str | None = None,
                  status: str | None = None) -> QuerySet[PowerItem]:
-    """Items of the units the viewer works in, whatever their state."""
-    items = PowerItem.objects.filter(unit__in=units_for(viewer, READ_ROLES)).select_related(
-        "unit", "published_version")
+    """Items of the units the viewer works in, whatever their state, each with its newest version's
+    name, number, kind and status (`latest_name`, `latest_number`, `latest_kind`, `latest_status`): what
+    staff work on, published or not. `status` keeps the items whose newest version is in that state."""
+    newest = PowerItemVersion.objects.filter(item=OuterRef("pk")).order_by("-number")
+    items = (PowerItem.objects.filter(unit__in=units_for(viewer, READ_ROLES))
+             .select_related("unit", "published_version")
+             .annotate(latest_name=Subquery(newest.values("name")[:1]),
+                       latest_number=Subquery(newest.values("number")[:1]),
+                       latest_kind=Subquery(newest.values("change_kind")[:1]),
+                       latest_status=Subquery(newest.values("status")[:1])))
     if unit_code:
         items = items.filter(unit__code=unit_code)
     if q:
-        items = items.filter(Q(versions__name__icontains=q) | Q(code__icontains=q)).distinct()
+        items = items.filter(Exists(PowerItemVersion.objects.filter(item=OuterRef("pk"), name__icontains=q))
+                             | Q(code__icontains=q))
     if status:
-        items = items.filter(versions__status=status).distinct()
+        items = items.filter(latest_status=status)
     return items.order_by("unit__path", "code")
 
 
 def staff_item(*, viewer: Any, item_id: int) -> PowerItem | None:
     return PowerItem.objects.filter(unit__in=units_for(viewer, READ_ROLES), pk=item_id).select_related(
         "unit", "published_version").first()
+
+
+def item_to_edit(*, viewer: Any, item_id: int) -> PowerItem:
+    """The item `item_id` for the editor's forms: NotFound when there is none, NotAllowed unless the
+    viewer holds a write role (编制) on its unit; the unit is named only to those who may see it."""
+    item = PowerItem.objects.select_related("unit", "published_version").filter(pk=item_id).first()
+    if item is None:
+        raise NotFound("事项不存在", field="id")
+    if not can_edit(viewer, item.unit):
+        seen = units_for(viewer, READ_ROLES).filter(pk=item.unit_id).exists()
+        raise NotAllowed(f"您没有{item.unit.name}的编制权限" if seen else "您没有该事项的编制权限", field="unit")
+    return item
+
+
+def open_version(item: PowerItem) -> PowerItemVersion | None:
+    """The item's version still a draft or waiting for review, if any: while it is open no other is written."""
+    return item.versions.filter(status__in=OPEN_STATUSES).order_by("-number").first()
+
+
+def main_items(unit: Unit) -> QuerySet[PowerItem]:
+    """The items of `unit` a new sub-item may hang under (main items not cancelled), each with its newest
+    name (`latest_name`), in code order."""
+    newest = PowerItemVersion.objects.filter(item=OuterRef("pk")).order_by("-number")
+    return (PowerItem.objects.filter(unit=unit, parent__isnull=True, is_cancelled=False)
+            .annotate(latest_name=Subquery(newest.values("name")[:1])).order_by("code"))
+
+
+def posts_to_handle(unit: Unit, keep: int | None = None) -> QuerySet[Post]:
+    """The posts a version of `unit`'s item may name as its handling post (承办岗位): the unit's own, and
+    `keep` (the one the version revised names) wherever it is."""
+    return Post.objects.filter(Q(unit=unit) | Q(pk=keep)).order_by("name")
+
+
+def leaders_to_name(unit: Unit, keep: int | None = None) -> QuerySet[Official]:
+    """The officials a version of `unit`'s item may name as responsible leader (责任领导): the unit's own,
+    and `keep` (the one the version revised names) wherever they are."""
+    return Official.objects.filter(Q(unit=unit) | Q(pk=keep)).order_by("sort_order", "id")
 
 
 def staff_units(*, viewer: Any, roles: Iterable[str] = READ_ROLES) -> QuerySet[Unit]:
@@ -211,6 +257,18 @@ def review_queue(*, viewer: Any) -> QuerySet[PowerItemVersion]:
     return (PowerItemVersion.objects.filter(status=VersionStatus.SUBMITTED,
                                             item__unit__in=units_for(viewer, REVIEW_ROLES))
             .select_related("item__unit", "author").order_by("submitted_at", "id"))
+
+
+def version_to_revise(item: PowerItem, number: int | None = None) -> PowerItemVersion | None:
+    """The version a new version of `item` starts from: version `number` when given; else the published
+    one (a change builds on what the public sees, not on a change that was sent back); else the newest
+    (an item never published: its first version, perhaps returned). None for an item with no version."""
+    versions = item.versions.prefetch_related(Prefetch("legal_bases", queryset=LegalBasis.objects.order_by("position")))
+    if number is not None:
+        return versions.filter(number=number).first()
+    if item.published_version_id is not None:
+        return versions.filter(pk=item.published_version_id).first()
+    return versions.order_by("-number").first()
 
 
 def previous_version(version: PowerItemVersion) -> PowerItemVersion | None:

@@ -18,11 +18,12 @@ from sunlit.catalog.models import (
 )
 from sunlit.catalog.permissions import require_edit, require_review
 from sunlit.catalog.rules import validate_content
-from sunlit.catalog.selectors import public_snapshot
+from sunlit.catalog.selectors import public_snapshot, version_to_revise
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, Invalid
-from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted
+from sunlit.core.lawnames import law_name
+from sunlit.core.versioning import OPEN_STATUSES, VersionStatus, mark_reviewed, mark_submitted, mark_withdrawn
 from sunlit.core.visibility import public_queryset
 from sunlit.org.models import Official, Post, Unit
 from sunlit.record.events import record_event, record_events
@@ -55,7 +56,7 @@ def _checked(content: dict[str, Any], legal_bases: list[dict[str, str]], reason:
 
 
 def _bases_of(version: PowerItemVersion, legal_bases: list[dict[str, str]]) -> list[LegalBasis]:
-    return [LegalBasis(version=version, position=i, law=b["law"].strip(), article=(b.get("article") or "").strip(),
+    return [LegalBasis(version=version, position=i, law=law_name(b["law"]), article=(b.get("article") or "").strip(),
                        excerpt=(b.get("excerpt") or "").strip()) for i, b in enumerate(legal_bases)]
 
 
@@ -100,11 +101,19 @@ def power_item_create(
         raise DomainError("缺少事项编码", field="code")
     if PowerItem.objects.filter(unit=unit, code=code).exists():
         raise Conflict(f"事项编码{code}在{unit.name}已存在", field="code")
-    if parent is not None and parent.unit_id != unit.pk:
-        raise DomainError("主项必须属于同一单位", field="main_item")
+    _check_parent(parent, unit)
     item = PowerItem.objects.create(unit=unit, code=code, parent=parent, created_at=clock_mod.now(clock))
     return _write_version(item=item, kind=ChangeKind.CREATE, content=content, legal_bases=legal_bases,
                           reason=reason, author=author, submit=submit, clock=clock)
+
+
+def _check_parent(parent: PowerItem | None, unit: Unit) -> None:
+    """A sub-item's main item (主项): of the same unit, and a main item itself, since a sub-item is public
+    only while its main item is (catalog.models.public_item_q), one level up."""
+    if parent is not None and parent.unit_id != unit.pk:
+        raise DomainError("主项必须属于同一单位", field="main_item")
+    if parent is not None and parent.parent_id is not None:
+        raise DomainError("所选主项本身是子项，子项下不能再设子项", field="main_item")
 
 
 @dataclass(frozen=True)
@@ -131,8 +140,7 @@ def power_items_create_many(
     for code, power in zip(codes, powers, strict=True):
         if not code:
             raise DomainError("缺少事项编码", field="code")
-        if power.parent is not None and power.parent.unit_id != unit.pk:
-            raise DomainError("主项必须属于同一单位", field="main_item")
+        _check_parent(power.parent, unit)
         cleaned.append(_checked(power.content, power.legal_bases, power.reason))
     taken = set(PowerItem.objects.filter(unit=unit, code__in=codes).values_list("code", flat=True))
     if taken or len(set(codes)) < len(codes):
@@ -185,6 +193,28 @@ def power_version_draft(
 
 
 @transaction.atomic
+def power_version_revise(
+    *, item: PowerItem, changes: dict[str, Any], legal_bases: list[dict[str, str]] | None = None, reason: str,
+    author: Any, submit: bool = False, clock: Clock | None = None,
+) -> PowerItemVersion:
+    """A change that names only what changes: each content field `changes` leaves out, and the legal
+    bases when `legal_bases` is None, keeps its value in the version revised (the published one, else
+    the newest: selectors.version_to_revise). A field given as None or '' is cleared where it may be
+    empty; one that may not (a name) is refused as in any version."""
+    item = PowerItem.objects.select_for_update().get(pk=item.pk)
+    require_edit(author, item.unit)
+    content: dict[str, Any] = {}
+    kept: list[dict[str, str]] = []
+    base = version_to_revise(item)
+    if base is not None:
+        content = base.snapshot()
+        kept = content.pop("legal_bases")
+    content.update(changes)
+    return power_version_draft(item=item, content=content, legal_bases=kept if legal_bases is None else legal_bases,
+                               reason=reason, author=author, submit=submit, clock=clock)
+
+
+@transaction.atomic
 def power_item_cancel(*, item: PowerItem, reason: str, author: Any, clock: Clock | None = None) -> PowerItemVersion:
     """Propose cancelling (取消) an item: a submitted cancellation version that a reviewer approves."""
     item = PowerItem.objects.select_for_update().get(pk=item.pk)
@@ -209,6 +239,20 @@ def power_version_submit(*, version: PowerItemVersion, actor: Any, clock: Clock 
     mark_submitted(version, clock=clock)
     record_event(actor=actor, action="catalog.version.submit", obj=version,
                  before={"status": VersionStatus.DRAFT}, after={"status": version.status}, clock=clock)
+    return version
+
+
+@transaction.atomic
+def power_version_withdraw(*, version: PowerItemVersion, actor: Any, reason: str,
+                           clock: Clock | None = None) -> PowerItemVersion:
+    """Take back an open version (a draft with a mistake, a change no longer wanted), with a reason: the
+    item is free for a new version, which may start from this one (selectors.version_to_revise)."""
+    version = _lock(version)
+    require_edit(actor, version.item.unit)
+    before = {"status": version.status}
+    mark_withdrawn(version, reason=reason, clock=clock)
+    record_event(actor=actor, action="catalog.version.withdraw", obj=version, before=before,
+                 after={"status": version.status}, note=version.review_comment, clock=clock)
     return version
 
 

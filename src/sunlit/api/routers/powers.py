@@ -86,10 +86,11 @@ def power_history(request: HttpRequest, item_id: int) -> Any:
     return selectors.public_power_history(item)
 
 
-def _content(payload: s.VersionContentIn) -> tuple[dict[str, Any], list[dict[str, str]], str, bool]:
-    data = payload.dict()
-    bases = data.pop("legal_bases")
-    reason, submit = data.pop("reason"), data.pop("submit")
+def _content(payload: s.VersionContentIn) -> tuple[dict[str, Any], list[dict[str, str]] | None, str, bool]:
+    """The fields the request sent (a field left out is not in the content; legal bases None)."""
+    data = payload.dict(exclude_unset=True)
+    bases = data.pop("legal_bases", None)
+    reason, submit = data.pop("reason"), data.pop("submit", False)
     for extra in ("unit", "code", "main_item"):
         data.pop(extra, None)
     return data, bases, reason, submit
@@ -116,16 +117,17 @@ def create_power(request: HttpRequest, payload: s.PowerCreateIn) -> Any:
         viewer=request.user, item_id=payload.main_item)
     content, bases, reason, submit = _content(payload)
     return Status(201, services.power_item_create(unit=unit, code=payload.code, parent=parent, content=content,
-                                                  legal_bases=bases, reason=reason, author=request.user,
+                                                  legal_bases=bases or [], reason=reason, author=request.user,
                                                   submit=submit))
 
 
 @router.post("/powers/{item_id}/versions", auth=staff_auth, tags=STAFF, response={201: s.VersionStateOut}, summary="编制新版本")
 def create_version(request: HttpRequest, item_id: int, payload: s.VersionContentIn) -> Any:
+    """Send only what changes: every field left out keeps its value in the published version."""
     content, bases, reason, submit = _content(payload)
-    return Status(201, services.power_version_draft(item=_staff_item(request, item_id), content=content,
-                                                    legal_bases=bases, reason=reason, author=request.user,
-                                                    submit=submit))
+    return Status(201, services.power_version_revise(item=_staff_item(request, item_id), changes=content,
+                                                     legal_bases=bases, reason=reason, author=request.user,
+                                                     submit=submit))
 
 
 @router.post("/powers/{item_id}/cancel", auth=staff_auth, tags=STAFF, response={201: s.VersionStateOut}, summary="申请取消事项")
@@ -154,6 +156,13 @@ def approve_version(request: HttpRequest, version_id: int, payload: s.ReviewIn) 
 def reject_version(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> Any:
     return services.power_version_reject(version=_staff_version(request, version_id), reviewer=request.user,
                                          comment=payload.comment)
+
+
+@router.post("/versions/{version_id}/withdraw", auth=staff_auth, tags=STAFF, response=s.VersionStateOut,
+             summary="撤回（草稿或待审核的版本，须写明理由）")
+def withdraw_version(request: HttpRequest, version_id: int, payload: s.ReviewIn) -> Any:
+    return services.power_version_withdraw(version=_staff_version(request, version_id), actor=request.user,
+                                           reason=payload.comment)
 
 
 @router.get("/versions/{version_id}/diff", auth=staff_auth, tags=STAFF, summary="与上一版本或指定版本的差异")

@@ -31,6 +31,7 @@ from sunlit.catalog.models import LegalBasis, PowerItem, PowerItemVersion
 from sunlit.catalog.permissions import EDIT_ROLES
 from sunlit.catalog.rules import normalize, parse_legal_bases
 from sunlit.core.errors import DomainError, NotAllowed
+from sunlit.core.lawnames import law_name
 from sunlit.core.timelimits import format_limit
 from sunlit.core.versioning import OPEN_STATUSES, VersionStatus
 from sunlit.org.models import Official, Post, Role, Unit
@@ -470,7 +471,7 @@ def _limit(version_or_content: Any, kind: str) -> str:
 
 
 def _bases(bases: Iterable[Mapping[str, str]]) -> list[tuple[str, str, str]]:
-    return [(_text(b.get("law")).strip("《》"), _text(b.get("article")), _text(b.get("excerpt"))) for b in bases]
+    return [(law_name(_text(b.get("law"))), _text(b.get("article")), _text(b.get("excerpt"))) for b in bases]
 
 
 def _differences(version: PowerItemVersion, parsed: ParsedRow, given: set[str]) -> list[str]:

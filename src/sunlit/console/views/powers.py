@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sunlit.catalog import permissions, selectors, services
 from sunlit.catalog.models import VersionStatus
-from sunlit.catalog.permissions import READ_ROLES
+from sunlit.catalog.permissions import EDIT_ROLES, READ_ROLES
 from sunlit.core.errors import DomainError
 
 
@@ -25,9 +25,13 @@ def power_list(request: HttpRequest) -> HttpResponse:
     unit_code = request.GET.get("unit") or None
     items = selectors.staff_powers(viewer=request.user, unit_code=unit_code, q=q, status=status)
     page = Paginator(items, 30).get_page(request.GET.get("page"))
+    for item in page:
+        latest = getattr(item, "latest_status", None)
+        item.latest_status_label = VersionStatus(latest).label if latest else ""  # type: ignore[attr-defined]
     return render(request, "console/power_list.html", {
         "page": page, "q": q, "status": status, "statuses": VersionStatus.choices, "unit_code": unit_code or "",
         "units": selectors.staff_units(viewer=request.user, roles=READ_ROLES),
+        "can_create": selectors.staff_units(viewer=request.user, roles=EDIT_ROLES).exists(),
     })
 
 
@@ -47,6 +51,7 @@ def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         "item": item, "versions": versions, "new": new, "old": old,
         "diff": selectors.version_diff(old, new) if new else [],
         "can_edit": permissions.can_edit(request.user, item.unit),
+        "pending": selectors.open_version(item),
         "can_review": permissions.can_review(request.user, item.unit),
     })
 
@@ -59,8 +64,10 @@ _ACTIONS: dict[str, Any] = {
     "submit": lambda v, user, text: services.power_version_submit(version=v, actor=user),
     "approve": lambda v, user, text: services.power_version_approve(version=v, reviewer=user, comment=text),
     "reject": lambda v, user, text: services.power_version_reject(version=v, reviewer=user, comment=text),
+    "withdraw": lambda v, user, text: services.power_version_withdraw(version=v, actor=user, reason=text),
 }
-_DONE = {"submit": "已提交审核", "approve": "已批准，现行版本已更新", "reject": "已退回"}
+_DONE = {"submit": "已提交审核", "approve": "已批准，现行版本已更新", "reject": "已退回",
+         "withdraw": "已撤回，可以重新编制"}
 
 
 @login_required

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from sunlit.core import lawnames
 from sunlit.core.timelimits import format_limit
 
 register = template.Library()
@@ -23,6 +24,12 @@ def tel(text: str) -> str:
     """The first dialable number in a phone cell ('0797-6213228（县纪委监委：0797-6213002）' → '0797-6213228')."""
     found = _PHONE.search(text or "")
     return found.group(0) if found else ""
+
+
+@register.filter
+def law_title(name: str) -> str:
+    """{{ b.law|law_title }} → '《中华人民共和国土地管理法》': one pair of book-title marks, whatever was stored."""
+    return lawnames.law_title(name)
 
 
 @register.filter
