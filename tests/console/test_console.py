@@ -83,6 +83,25 @@ def test_export_downloads_the_unit_list(county, editor, reviewer):
     assert "农村村民建房用地审批" in values
 
 
+def test_the_working_export_holds_the_pending_change_with_its_status_and_the_default_does_not(county, editor, reviewer):
+    from sunlit.catalog import services
+    published = factories.published(county["land"], editor, reviewer, name="农村村民建房用地审批")
+    services.power_version_draft(item=published.item, content=factories.content(name="改名待审"),
+                                 legal_bases=factories.LICENSING_BASIS, reason="更名", author=editor, submit=True)
+    client = login(editor)
+
+    def cells(**params):
+        response = client.get("/console/export/", {"unit": county["land"].code, **params})
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        return response, [c.value for row in book.active.iter_rows() for c in row]
+
+    published_list, values = cells()
+    working, working_values = cells(working="1")
+    assert "改名待审" not in values and "农村村民建房用地审批" in values
+    assert "改名待审" in working_values and "待审核" in working_values
+    assert "工作稿" in working["Content-Disposition"] or "%E5%B7%A5%E4%BD%9C%E7%A8%BF" in working["Content-Disposition"]
+
+
 def test_export_of_a_unit_without_rights_is_refused(county, editor):
     assert login(editor).get("/console/export/", {"unit": county["finance"].code}).status_code == 404
 
