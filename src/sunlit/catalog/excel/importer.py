@@ -146,23 +146,36 @@ def import_powers(
 
 
 def _write_chunk(run: _Run, chunk: list[_Step]) -> None:
-    """The chunk's new items in a few statements (services.power_items_create_many); a main item with its
-    sub-items, and new versions, one by one. Should the catalog refuse one of the new items, they are written
-    one by one instead, so that the refusal is told for its own row."""
+    """The chunk's new items in a few statements (services.power_items_create_many): the single items, then
+    the new main items, then their sub-items; new versions one by one. Should the catalog refuse one of the
+    new items, they are written one by one instead, so that the refusal is told for its own row."""
     writes = [w for step in chunk for w in step.writes]
-    simple = [w for w in writes if w.item is None and not w.subs]
-    if simple:
+    new = [w for w in writes if w.item is None]
+    if new:
         try:
             with transaction.atomic():
-                services.power_items_create_many(unit=run.unit, author=run.author, submit=True, powers=[
-                    services.NewPower(w.code, w.parsed.content, w.parsed.bases, w.parsed.reason or run.reason,
-                                      w.parent) for w in simple])
-            run.report.imported += len(simple)
-            writes = [w for w in writes if w.item is not None or w.subs]
+                _create_many(run, [w for w in new if not w.subs])
+                mains = [w for w in new if w.subs]
+                for main, version in zip(mains, _create_many(run, mains), strict=True):
+                    for sub in main.subs:
+                        sub.parent = version.item
+                _create_many(run, [sub for main in mains for sub in main.subs])
+            run.report.imported += sum(1 + len(w.subs) for w in new)
+            writes = [w for w in writes if w.item is not None]
         except (DomainError, DatabaseError):
-            pass
+            for main in new:
+                for sub in main.subs:
+                    sub.parent = None
     for w in writes:
         w.apply(run)
+
+
+def _create_many(run: _Run, writes: list[_Write]) -> list[PowerItemVersion]:
+    if not writes:
+        return []
+    return services.power_items_create_many(unit=run.unit, author=run.author, submit=True, powers=[
+        services.NewPower(w.code, w.parsed.content, w.parsed.bases, w.parsed.reason or run.reason, w.parent)
+        for w in writes])
 
 
 def _file_name(file: IO[bytes] | str | Path) -> str:
