@@ -196,8 +196,9 @@ def ranked_ids(query: Query, filters: Filters, limit: int) -> list[int]:
     return found
 
 
-def count(query: Query, filters: Filters, cap: int = COUNT_CAP) -> int:
-    """How many items match, counted up to `cap` + 1 (more than `cap` means "cap+")."""
+def count(query: Query, filters: Filters, cap: int | None = None) -> int:
+    """How many items match, counted up to `cap` (COUNT_CAP unless given) + 1: more than `cap` is "cap+"."""
+    cap = COUNT_CAP if cap is None else cap
     if not query.terms:
         return 0
     with _cursor() as cursor:
