@@ -85,7 +85,7 @@ class PowerSearch:
         need = start + size
         for _ in range(3):
             ids = index.ranked_ids(self.query, self._filters, need)
-            rows = {i.pk: i for i in self._listed.filter(pk__in=ids)}
+            rows = {i.pk: i for i in self._listed.filter(pk__in=ids).order_by()}
             shown = [rows[i] for i in ids if i in rows]
             if len(shown) >= need or len(ids) < need:
                 break

@@ -6,6 +6,7 @@ are services (one transaction, one event), as everywhere; the Django admin saves
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -19,10 +20,21 @@ from sunlit.core.errors import Conflict, DomainError, NotAllowed
 from sunlit.org.permissions import units_for
 from sunlit.record.events import record_event
 
+_cached: tuple[tuple[Any, ...], list[tuple[str, list[str]]]] | None = None
+
 
 def synonym_table() -> list[tuple[str, list[str]]]:
-    """Every phrase with its words: what `text.parse` widens a query with."""
-    return [(s.phrase, s.word_list()) for s in SearchSynonym.objects.order_by("phrase")]
+    """Every phrase with its words, normalised: what `text.parse` widens a query with.
+
+    Normalised once per process and again only when a row was added, changed or removed (each row's id
+    and time of change are compared: a few hundred small values, not every phrase normalised again).
+    """
+    global _cached
+    stamp = tuple(SearchSynonym.objects.order_by("pk").values_list("pk", "updated_at"))
+    if _cached is None or _cached[0] != stamp:
+        rows = SearchSynonym.objects.order_by("phrase")
+        _cached = (stamp, [(normalize(s.phrase).strip(), [normalize(w).strip() for w in s.word_list()]) for s in rows])
+    return _cached[1]
 
 
 def _require_staff(actor: Any) -> None:
@@ -67,7 +79,8 @@ def synonym_change(*, synonym: SearchSynonym, phrase: str, words: str, actor: An
     synonym = SearchSynonym.objects.select_for_update().get(pk=synonym.pk)
     before = {"phrase": synonym.phrase, "words": synonym.words}
     synonym.phrase, synonym.words = _cleaned(phrase, words, synonym)
-    synonym.updated_at = clock_mod.now(clock)
+    # Later than before even on a clock that stands still, so every process sees the table changed.
+    synonym.updated_at = max(clock_mod.now(clock), synonym.updated_at + dt.timedelta(microseconds=1))
     synonym.save()
     record_event(actor=actor, action="catalog.synonym.change", obj=synonym, before=before,
                  after={"phrase": synonym.phrase, "words": synonym.words}, clock=clock)

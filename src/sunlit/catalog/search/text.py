@@ -116,9 +116,9 @@ class Query:
 def parse(q: str, synonyms: Iterable[tuple[str, Iterable[str]]] = ()) -> Query:
     """Split `q` at spaces into terms (normalised; those with no letter or digit dropped, repeats
     dropped), each widened by every synonym whose phrase it contains: '我要盖房子' with
-    ('盖房子', ['建房', '宅基地']) also looks for 建房 and 宅基地."""
-    table = [(normalize(p).strip(), [w for w in (normalize(x).strip() for x in words) if term_grams(w)])
-             for p, words in synonyms]
+    ('盖房子', ['建房', '宅基地']) also looks for 建房 and 宅基地. `synonyms` are normalised already
+    (`synonyms.synonym_table` keeps them so)."""
+    table = [(phrase, [w for w in words if term_grams(w)]) for phrase, words in synonyms]
     terms: list[Term] = []
     added: list[str] = []
     for text in dict.fromkeys(normalize(q).split()):
