@@ -15,6 +15,7 @@ from sunlit.catalog.search.text import MAX_QUERY_LENGTH, indexed
 from sunlit.core.models import Event
 from sunlit.org.models import Unit
 from tests import factories
+from tests.api.test_visibility import MARKERS, World, world  # noqa: F401  (the planted non-public records)
 
 LAND_LAW = [{"law": "中华人民共和国土地管理法", "article": "第六十二条", "excerpt": "农村村民一户只能拥有一处宅基地。"}]
 ROAD_LAW = [{"law": "中华人民共和国公路法", "article": "第四十四条", "excerpt": "任何单位和个人不得擅自占用、挖掘公路。"}]
@@ -239,3 +240,21 @@ def test_reindexing_rebuilds_what_the_services_kept(client: Client, listed: dict
 def town_staff(county: dict[str, Unit]) -> tuple[Any, Any]:
     return (factories.staff("town-editor", county["town"], factories.Role.EDITOR),
             factories.staff("town-reviewer", county["town"], factories.Role.REVIEWER))
+
+
+def test_no_search_shows_any_planted_non_public_marker(client: Client, world: World) -> None:  # noqa: F811
+    """Every kind of non-public record of the visibility sweep (drafts, pending and rejected changes,
+    cancelled items — one flagged past the services, so the index still holds it —, internal and secret
+    ones) searched by its marker's parts on the API and the portal: none is ever shown."""
+    parts = {"marker", "草稿", "待审"}
+    for marker in MARKERS.values():
+        _, words, tag = marker.split("-")
+        parts |= {words, tag, words[:2]}
+    for q in sorted(parts):
+        api = client.get("/api/v1/powers", {"q": q, "page_size": 100})
+        page = client.get("/powers/", {"q": q})
+        for body in (api.content.decode(), page.content.decode()):
+            leaked = [name for name, marker in MARKERS.items() if marker in body]
+            assert not leaked, f"{q} shows {leaked}"
+        assert {i["id"] for i in api.json()["items"]} <= set(world.public_names), q
+    assert [i["name"] for i in client.get("/api/v1/powers", {"q": "采矿权"}).json()["items"]] == ["采矿权登记"]
