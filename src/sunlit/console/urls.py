@@ -10,6 +10,7 @@ from sunlit.console.views import (
     powers,
     printed,
     risks,
+    search,
     supervision,
     transfer,
 )
@@ -28,6 +29,8 @@ urlpatterns = [
     path("import/", transfer.import_powers, name="import"),
     path("export/", transfer.export_powers, name="export"),
     path("compliance/", org.compliance, name="compliance"),
+    path("synonyms/", search.synonym_list, name="synonyms"),
+    path("synonyms/<int:synonym_id>/<str:action>/", search.synonym_action, name="synonym_action"),
     path("risks/", risks.ledger, name="risks"),
     path("risks/export/", risks.export, name="risks_export"),
     path("units/<str:code>/handbook.pdf", printed.handbook, name="handbook"),
