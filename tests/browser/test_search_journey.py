@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from sunlit.catalog.models import SearchSynonym
 from sunlit.catalog.search import synonyms
@@ -15,11 +12,6 @@ from tests.catalog.test_search import LAND_LAW, publish
 pytestmark = needs_chromium
 
 
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    yield page
-    page.close()
 
 
 def test_resident_types_gai_fangzi_on_a_phone_and_reaches_house_building(

@@ -11,16 +11,11 @@ from django.test import Client
 from sunlit.catalog.models import SearchSynonym
 from sunlit.core.models import Event
 from tests import factories
+from tests.console.test_tokens_page import as_user
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/console/synonyms/"
-
-
-def as_user(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_page_needs_a_login(db: None) -> None:
