@@ -89,6 +89,15 @@ def test_results_rank_the_name_then_the_code_then_the_legal_basis(client: Client
     assert found(client, "公路") == ["公路超限检测站设置审批", "超限运输车辆行驶审批", "占用挖掘道路许可"]
 
 
+@pytest.mark.parametrize("dense", [1, 2, 1000])
+def test_the_ranking_is_the_same_however_many_matches_a_tier_has(client: Client, listed: dict[str, PowerItemVersion],
+                                                                 monkeypatch: pytest.MonkeyPatch, dense: int) -> None:
+    # PostgreSQL reads a tier with DENSE matches or more in item order, a smaller one whole (index.DENSE).
+    monkeypatch.setattr(index, "DENSE", dense)
+    assert found(client, "土地") == ["土地执法（协助）", "对违法占用土地的处罚", "农村村民建房审批", "农村村民住宅用地审批"]
+    assert found(client, "xk", page_size=2, page=2) == ["采矿许可证核发"]
+
+
 def test_the_legal_basis_is_searched_by_law_name_and_article(client: Client, listed: dict[str, PowerItemVersion]) -> None:
     assert "农村村民建房审批" in found(client, "土地管理法 第六十二条")
     assert found(client, "一户只能拥有一处") == []  # excerpts are not searched: their words are everywhere

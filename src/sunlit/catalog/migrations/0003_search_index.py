@@ -8,7 +8,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 import sunlit.core.clock
-from sunlit.catalog.search.text import indexed
+from sunlit.catalog.search.text import basis_text, indexed
 
 SQLITE = [
     """CREATE VIRTUAL TABLE catalog_powersearch_fts USING fts5(
@@ -94,8 +94,7 @@ def index_public_items(apps, schema_editor):
     entries = []
     for item in public.select_related("published_version").iterator(chunk_size=2000):
         v = item.published_version
-        basis = "\n".join(f"{b.law} {b.article}".strip()
-                           for b in LegalBasis.objects.filter(version=v).order_by("position"))
+        basis = basis_text(LegalBasis.objects.filter(version=v).order_by("position").values_list("law", "article"))
         entries.append(PowerSearchEntry(item_id=item.pk, unit_id=item.unit_id, category=v.category,
                                         **indexed(name=v.name, code=item.code, basis=basis)))
     PowerSearchEntry.objects.bulk_create(entries, batch_size=2000)

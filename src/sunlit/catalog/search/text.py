@@ -68,6 +68,12 @@ def grams(text: str, mark: str) -> set[str]:
     return found
 
 
+def basis_text(bases: Iterable[tuple[str, str]]) -> str:
+    """What of the legal bases (law, article) search reads: each law's name and article, not the excerpt,
+    whose common words would match half the list."""
+    return "\n".join(f"{law} {article}".strip() for law, article in bases)
+
+
 def indexed(*, name: str, code: str, basis: str) -> dict[str, str]:
     """What the index stores of an item: its name, code and legal basis normalised, and their grams
     (marked by field), space-separated."""
