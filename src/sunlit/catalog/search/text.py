@@ -124,13 +124,13 @@ def parse(q: str, synonyms: Iterable[tuple[str, Iterable[str]]] = ()) -> Query:
     dropped), each widened by every synonym whose phrase it contains: '我要盖房子' with
     ('盖房子', ['建房', '宅基地']) also looks for 建房 and 宅基地. `synonyms` are normalised already
     (`synonyms.synonym_table` keeps them so)."""
-    table = [(phrase, [w for w in words if term_grams(w)]) for phrase, words in synonyms]
     terms: list[Term] = []
     added: list[str] = []
     for text in dict.fromkeys(normalize(q).split()):
         if not term_grams(text):
             continue
-        also = [w for phrase, words in table if phrase and phrase in text for w in words if w != text]
+        also = [w for phrase, words in synonyms if phrase and phrase in text for w in words
+                if w != text and term_grams(w)]
         also = list(dict.fromkeys(also))
         terms.append(Term(text, tuple(also)))
         added.extend(w for w in also if w not in added)
