@@ -30,3 +30,11 @@ def browser() -> Iterator[Any]:
                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A page the width of a phone (390 px)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    yield page
+    page.close()

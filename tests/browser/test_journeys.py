@@ -5,24 +5,11 @@ Skipped, saying why, on a machine without Chromium: `apt-get install -y chromium
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-
 from sunlit.org.models import Role
 from tests import factories
 from tests.browser.conftest import needs_chromium
 
 pytestmark = needs_chromium
-
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    yield page
-    page.close()
 
 
 def test_resident_on_a_phone_finds_house_building_and_its_law(transactional_db, phone, live_server, county, editor, reviewer):

@@ -174,6 +174,9 @@ class PowerPageOut(Schema):
     page: int
     page_size: int
     items: list[PowerSummaryOut]
+    count_capped: bool = Field(False, description="检索结果超过1000项时为true，count即为1000")
+    terms: list[str] = Field([], description="检索时使用的词（已统一全半角、大小写）")
+    also_searched: list[str] = Field([], description="按群众常用说法一并查找的词")
 
 
 def _omitted(**constraints: Any) -> Any:

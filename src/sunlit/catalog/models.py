@@ -7,6 +7,7 @@ author, reviewer and date, nothing is overwritten, and only the latest approved 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -259,3 +260,47 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
+
+
+class PowerSearchEntry(models.Model):
+    """One public item as search reads it (检索索引): its text normalised, and its grams.
+
+    Kept by `catalog.search.index` whenever an item's published version changes (approved or
+    cancelled): a row exists while the item is public. `grams` feeds the database's own index, built
+    by migration: an FTS5 table kept by triggers on SQLite, a generated tsvector with a GIN index on
+    PostgreSQL (the reasons are in `catalog.search.index`). Derived data: rebuilt with
+    `sunlit reindex-search`, never shown as such.
+    """
+
+    item = models.OneToOneField(PowerItem, primary_key=True, on_delete=models.CASCADE, related_name="search_entry")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=20, choices=Category.choices)
+    name = models.TextField()
+    code = models.TextField()
+    basis = models.TextField()
+    grams = models.TextField()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "检索索引"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SearchSynonym(models.Model):
+    """群众常用说法: a word residents type and the words of the power list it stands for
+    (盖房子 → 建房、宅基地). A query holding the phrase also looks for each word."""
+
+    phrase = models.CharField("群众说法", max_length=40, unique=True)
+    words = models.CharField("也查找", max_length=200, help_text="清单中的用语，用顿号、逗号或空格分隔，如：建房、宅基地")
+    updated_at = models.DateTimeField("更新时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "群众常用说法"
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.words}"
+
+    def word_list(self) -> list[str]:
+        return [w for w in re.split(r"[、，,;；/\s]+", self.words) if w]

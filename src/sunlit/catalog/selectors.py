@@ -18,6 +18,9 @@ from sunlit.catalog.models import (
     VersionStatus,
 )
 from sunlit.catalog.permissions import READ_ROLES, REVIEW_ROLES, can_edit
+from sunlit.catalog.search import index
+from sunlit.catalog.search.synonyms import synonym_table
+from sunlit.catalog.search.text import MAX_QUERY_LENGTH, QUERY_TOO_LONG, Query, parse
 from sunlit.core.errors import DomainError, NotAllowed, NotFound
 from sunlit.core.timelimits import format_limit
 from sunlit.core.versioning import OPEN_STATUSES
@@ -27,9 +30,10 @@ from sunlit.org.permissions import units_for
 from sunlit.record.selectors import record_leaf_indexes
 
 
-def public_powers(*, unit_code: str | None = None, category: str | None = None, q: str | None = None,
+def public_powers(*, unit_code: str | None = None, category: str | None = None,
                   include_sub_units: bool = False) -> QuerySet[PowerItem]:
-    """The public power list, filtered; each row carries its published version and unit."""
+    """The public power list, filtered; each row carries its published version and unit. Searching
+    it by words is `public_power_search`."""
     items = public_queryset(PowerItem).select_related("published_version", "unit", "parent")
     if unit_code:
         if include_sub_units:
@@ -38,10 +42,80 @@ def public_powers(*, unit_code: str | None = None, category: str | None = None, 
             items = items.filter(unit__code=unit_code)
     if category:
         items = items.filter(published_version__category=category)
-    if q and q.strip():
-        term = q.strip()
-        items = items.filter(Q(published_version__name__icontains=term) | Q(code__iexact=term))
     return items.order_by("unit__path", "code")
+
+
+def _units_named(unit_code: str, include_sub_units: bool) -> QuerySet[Unit]:
+    """The units `public_powers` narrows to, as the search index narrows by them."""
+    if include_sub_units:
+        return Unit.objects.filter(path__contains=f"/{unit_code}/")
+    return Unit.objects.filter(code=unit_code)
+
+
+class PowerSearch:
+    """A search of the public list (检索), ranked: items with every term in the name first, then those
+    found by code prefix, then by legal basis. Sliced like a list (Django's Paginator takes it); its
+    count stops at `index.COUNT_CAP` (`capped` then says there are more).
+
+    Candidates come from the grams index (catalog.search.index); the rows shown are read through the
+    public query path, so an item the index still holds but the path does not admit is never shown.
+    """
+
+    def __init__(self, query: Query, *, unit_code: str | None, category: str | None,
+                 include_sub_units: bool) -> None:
+        self.query = query
+        self._listed = public_powers(unit_code=unit_code, category=category, include_sub_units=include_sub_units)
+        unit_ids = list(_units_named(unit_code, include_sub_units).values_list("pk", flat=True)) if unit_code else None
+        self._filters = index.Filters(unit_ids=unit_ids, category=category)
+        self._count: int | None = None
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        """Words the residents' synonyms added to the query (也为您查找了…)."""
+        return self.query.added
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = index.count(self.query, self._filters)
+        return min(self._count, index.COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        self.count()
+        return (self._count or 0) > index.COUNT_CAP
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[PowerItem]:
+        start = window.start or 0
+        return self.page(start, (window.stop or start) - start)
+
+    def page(self, start: int, size: int) -> list[PowerItem]:
+        need = start + size
+        for _ in range(3):
+            ids = index.ranked_ids(self.query, self._filters, need)
+            rows = {i.pk: i for i in self._listed.filter(pk__in=ids).order_by()}
+            shown = [rows[i] for i in ids if i in rows]
+            if len(shown) >= need or len(ids) < need:
+                break
+            need += need - len(shown)  # the index held items the public path refused: read further
+        return shown[start:start + size]
+
+
+def parse_query(q: str | None) -> Query:
+    """A resident's query as searched, widened by the residents' synonyms; refused, naming the field
+    `q`, beyond MAX_QUERY_LENGTH characters (the portal and the API say the same)."""
+    if q and len(q) > MAX_QUERY_LENGTH:
+        raise DomainError(QUERY_TOO_LONG, field="q")
+    return parse(q or "", synonym_table())
+
+
+def public_power_search(*, q: str, unit_code: str | None = None, category: str | None = None,
+                        include_sub_units: bool = False) -> PowerSearch:
+    """The public items matching `q` (every space-separated term, by name, code prefix or legal basis,
+    widened by the residents' synonyms), best first."""
+    return PowerSearch(parse_query(q), unit_code=unit_code, category=category, include_sub_units=include_sub_units)
 
 
 def page_of(items: QuerySet[PowerItem], start: int, size: int) -> list[PowerItem]:
@@ -120,9 +194,17 @@ def public_powers_in_full(unit_code: str) -> QuerySet[PowerItem]:
 
 def public_powers_downloaded(*, unit_code: str | None = None, category: str | None = None, q: str | None = None,
                              include_sub_units: bool = False) -> QuerySet[PowerItem]:
-    """The public list as open data (开放数据): the rows `public_powers` gives for the same filters, each with
-    everything its page shows (legal bases, a public handling post and leader)."""
-    return _in_full(public_powers(unit_code=unit_code, category=category, q=q, include_sub_units=include_sub_units))
+    """The public list as open data (开放数据): the rows the list page gives for the same filters (with `q`, the
+    search's matches, at most DOWNLOAD_MATCHES of them), each with everything its page shows (legal bases, a
+    public handling post and leader)."""
+    items = public_powers(unit_code=unit_code, category=category, include_sub_units=include_sub_units)
+    if q:
+        found = public_power_search(q=q, unit_code=unit_code, category=category, include_sub_units=include_sub_units)
+        items = items.filter(pk__in=[item.pk for item in found.page(0, DOWNLOAD_MATCHES)])
+    return _in_full(items)
+
+
+DOWNLOAD_MATCHES = 1_000  # as many as a search counts exactly (index.COUNT_CAP)
 
 
 def public_power_history(item: PowerItem) -> QuerySet[PowerItemVersion]:

@@ -18,6 +18,7 @@ from sunlit.catalog.models import (
 )
 from sunlit.catalog.permissions import require_edit, require_review
 from sunlit.catalog.rules import validate_content
+from sunlit.catalog.search import index as search_index
 from sunlit.catalog.selectors import public_snapshot, version_to_revise
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
@@ -274,6 +275,7 @@ def power_version_approve(
     item.save(update_fields=["published_version", "is_cancelled"])
     if version.change_kind != ChangeKind.CANCEL:
         _publish(version, clock)
+    search_index.index_item(item)
     record_event(actor=reviewer, action="catalog.version.approve", obj=version, before=before,
                  after={"published_version": item.published_version_id, "is_cancelled": item.is_cancelled},
                  note=version.review_comment, clock=clock)

@@ -11,6 +11,7 @@ from sunlit.console.views import (
     powers,
     printed,
     risks,
+    search,
     supervision,
     transfer,
 )
@@ -32,6 +33,8 @@ urlpatterns = [
     path("import/<int:job_id>/", transfer.import_job, name="import_job"),
     path("export/", transfer.export_powers, name="export"),
     path("compliance/", org.compliance, name="compliance"),
+    path("synonyms/", search.synonym_list, name="synonyms"),
+    path("synonyms/<int:synonym_id>/<str:action>/", search.synonym_action, name="synonym_action"),
     path("risks/", risks.ledger, name="risks"),
     path("risks/export/", risks.export, name="risks_export"),
     path("units/<str:code>/handbook.pdf", printed.handbook, name="handbook"),

@@ -17,6 +17,7 @@ from sunlit.cases import services as case_services
 from sunlit.catalog import selectors
 from sunlit.catalog.models import Category, PowerItem
 from sunlit.core import clock, paging
+from sunlit.core.errors import DomainError
 from sunlit.core.visibility import public_queryset
 from sunlit.flows import risks
 from sunlit.flows import selectors as flow_selectors
@@ -37,20 +38,28 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def power_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").strip()
     unit_code = request.GET.get("unit", "").strip()[:32] or None
     asked = request.GET.get("category", "")
     category = asked if asked in Category.values else None
-    items = selectors.public_powers(unit_code=unit_code, category=category, q=q, include_sub_units=True)
-    pages: Paginator[PowerItem] = Paginator(selectors.NarrowPages(items), PAGE_SIZE)  # type: ignore[arg-type]
-    page = paging.get_page(pages, request.GET.get("page"))
     unit = public_queryset(Unit).filter(code=unit_code).first() if unit_code else None
     # The same rows as open data (portal.opendata reads these parameters the same way).
     download = urlencode([(k, v) for k, v in (("unit", unit_code), ("category", category), ("q", q)) if v])
-    return render(request, "portal/power_list.html", {
-        "page": page, "q": q, "unit": unit, "category": category, "categories": Category.choices,
-        "download_query": download,
-    })
+    context: dict[str, object] = {"q": q, "unit": unit, "category": category, "categories": Category.choices,
+                                  "search": None, "needles": None, "download_query": download}
+    listed: object
+    if q:
+        try:
+            listed = found = selectors.public_power_search(q=q, unit_code=unit_code, category=category,
+                                                           include_sub_units=True)
+        except DomainError as refused:
+            return render(request, "portal/power_list.html", {**context, "error": refused.message}, status=400)
+        context.update(search=found, needles=found.query.needles)
+    else:
+        listed = selectors.NarrowPages(selectors.public_powers(unit_code=unit_code, category=category,
+                                                               include_sub_units=True))
+    pages: Paginator[PowerItem] = Paginator(listed, PAGE_SIZE)  # type: ignore[arg-type]
+    return render(request, "portal/power_list.html", {**context, "page": paging.get_page(pages, request.GET.get("page"))})
 
 
 def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:

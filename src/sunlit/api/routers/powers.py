@@ -18,6 +18,7 @@ from sunlit.api import schemas as s
 from sunlit.api.auth import staff_auth
 from sunlit.catalog import excel, selectors, services
 from sunlit.catalog.models import Category, PowerItem, PowerItemVersion
+from sunlit.catalog.search.text import MAX_QUERY_LENGTH
 from sunlit.core.errors import DomainError, Gone, NotFound
 
 router = Router(tags=["公开数据"])
@@ -31,7 +32,10 @@ def _not_public(what: str) -> NotFound:
 class PowerFilters(s.InputSchema):
     unit: str | None = s.Field(None, max_length=32)
     category: Category | None = None
-    q: str | None = s.Field(None, max_length=100)
+    # Its length is checked by the search itself, so the API and the portal refuse in the same words.
+    q: str | None = s.Field(None, description="检索词：空格分隔的几个词须都出现；按事项名称、编码开头、设定依据查找，"
+                                              f"并按群众常用说法扩展；最多{MAX_QUERY_LENGTH}个字",
+                            json_schema_extra={"maxLength": MAX_QUERY_LENGTH})
     include_sub_units: bool = False
     page: s.PageNumber = 1
     page_size: int = s.Field(20, ge=1, le=100)
@@ -39,11 +43,20 @@ class PowerFilters(s.InputSchema):
 
 @router.get("/powers", response=s.PowerPageOut, summary="权力清单：检索与分页")
 def list_powers(request: HttpRequest, filters: Query[PowerFilters]) -> Any:
-    items = selectors.public_powers(unit_code=filters.unit, category=filters.category, q=filters.q,
-                                    include_sub_units=filters.include_sub_units)
+    """Without `q`, the list in unit and code order. With `q`, a ranked search: every term found in the
+    name first, then by code prefix, then in the legal basis; `count` stops at 1,000 (`count_capped`
+    says there are more); `also_searched` names the words the residents' synonyms added."""
     start = (filters.page - 1) * filters.page_size
-    return {"count": items.count(), "page": filters.page, "page_size": filters.page_size,
-            "items": selectors.page_of(items, start, filters.page_size)}
+    page = {"page": filters.page, "page_size": filters.page_size}
+    if filters.q:
+        found = selectors.public_power_search(q=filters.q, unit_code=filters.unit, category=filters.category,
+                                              include_sub_units=filters.include_sub_units)
+        return {**page, "count": found.count(), "count_capped": found.capped,
+                "terms": [t.text for t in found.query.terms], "also_searched": list(found.added),
+                "items": found.page(start, filters.page_size)}
+    items = selectors.public_powers(unit_code=filters.unit, category=filters.category,
+                                    include_sub_units=filters.include_sub_units)
+    return {**page, "count": items.count(), "items": selectors.page_of(items, start, filters.page_size)}
 
 
 # Before /powers/{item_id}, which would otherwise take this address (and answer 405).
