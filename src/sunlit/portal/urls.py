@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sunlit.portal import cases, views
+from sunlit.portal import cases, decisions, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/<str:receipt>/rate/", cases.rate, name="case_rate"),
     path("units/<str:code>/", views.unit_detail, name="unit"),
     path("units/<str:code>/flows/<str:category>/", views.unit_flow, name="unit_flow"),
+    path("meetings/<int:meeting_id>/draw/", decisions.meeting_draw, name="meeting_draw"),
+    path("meetings/redo_draw.py", decisions.draw_script, name="draw_script"),
     path("verify/", views.verify_help, name="verify"),
     path("verify/offline.html", views.verifier_download, name="verifier_download"),
 ]
