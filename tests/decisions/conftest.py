@@ -111,6 +111,21 @@ class Council:
         return services.statement_make(item=item, member=member, position=position, reasons=reasons,
                                        actor=self.secretary)
 
+    def decided(self, matter: Matter, decision: str = "同意实施") -> tuple[Meeting, AgendaItem]:
+        """The matter through a meeting every member attends and agrees, its minutes signed by all."""
+        meeting, (item,) = self.meeting(matter)
+        self.all_state(item)
+        if matter.vote_required:
+            for member in self.members:
+                services.vote_cast(item=item, member=member, choice=Position.AGREE, actor=self.secretary)
+        services.conclusion_record(item=item, adopted=True, decision=decision, actor=self.secretary)
+        minutes = services.minutes_generate(meeting=meeting, actor=self.secretary)
+        for member in self.members:
+            services.minutes_sign(minutes=minutes, user=self.user_of(member))
+        meeting.refresh_from_db()
+        item.refresh_from_db()
+        return meeting, item
+
     def all_state(self, item: AgendaItem, *, skip: tuple[BodyMember, ...] = (), position: str = Position.AGREE) -> None:
         """Every member but the principal and `skip`, then the principal."""
         for member in self.members[1:]:

@@ -17,7 +17,7 @@ from django.db import models
 
 from sunlit.core import clock
 from sunlit.core.models import AppendOnlyError
-from sunlit.core.visibility import Visibility, open_q, publishable
+from sunlit.core.visibility import Exemption, Visibility, open_q, publishable
 from sunlit.decisions.rules import MatterKind, Stage
 from sunlit.org.models import Official, Unit
 from sunlit.record.models import AppendOnly
@@ -509,3 +509,77 @@ class ObserverDraw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}·旁听抽取"
+
+
+# ------------------------------------------------------------------------------------------- result and execution
+
+
+@publishable(lambda: models.Q(exemption=Exemption.NONE) & open_q("item__matter__") & open_q("item__meeting__"))
+class Publication(models.Model):
+    """决策公开: the decision as published on the portal, or, when exempt (state secret, commercial secret,
+    personal privacy), the exemption with its reason, which supervisors review."""
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="publication")
+    text = models.TextField("公开内容")
+    exemption = models.CharField("豁免情形", max_length=24, choices=Exemption.choices, default=Exemption.NONE)
+    exemption_reason = models.TextField("不予公开的理由", blank=True)
+    published_at = models.DateTimeField("公开时间", default=clock.now)
+    published_by = models.ForeignKey(USER, verbose_name="经办人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "决策公开"
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.item.matter}·{'公开' if self.exemption == Exemption.NONE else self.get_exemption_display()}"
+
+
+class Execution(models.Model):
+    """决策执行: who carries out an adopted decision and how often they report its progress; the next report's
+    due date is watched by e-supervision (core.watch: late → a card)."""
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="execution")
+    owner = models.ForeignKey(Official, verbose_name="执行责任人", on_delete=models.PROTECT, related_name="+")
+    every_days = models.PositiveSmallIntegerField("报告周期（日）")
+    next_due = models.DateField("下次报告期限", null=True, blank=True)
+    assigned_by = models.ForeignKey(USER, verbose_name="交办人", on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField("交办时间", default=clock.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "决策执行"
+
+    def __str__(self) -> str:
+        return f"{self.item.matter}·{self.owner.name}"
+
+
+class ProgressReport(AppendOnly):
+    """A progress report on a decision's execution (执行情况报告)."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.PROTECT, related_name="reports")
+    text = models.TextField("执行情况")
+    finished = models.BooleanField("已执行完毕", default=False)
+    at = models.DateTimeField("报告时间", default=clock.now)
+    by = models.ForeignKey(USER, verbose_name="报告人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "执行情况报告"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.execution}·{self.at:%Y-%m-%d}"
+
+
+class Evaluation(AppendOnly):
+    """决策后评估: how the decision worked out, recorded after execution."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="evaluations")
+    text = models.TextField("评估意见")
+    at = models.DateTimeField("评估时间", default=clock.now)
+    by = models.ForeignKey(USER, verbose_name="评估录入人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "决策后评估"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item.matter}·评估"

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sunlit.core.visibility import public_queryset
+from sunlit.core.visibility import Exemption, public_queryset
 from sunlit.decisions.models import (
     AgendaItem,
     Attendance,
@@ -20,12 +20,15 @@ from sunlit.decisions.models import (
     Observer,
     ObserverCategory,
     ObserverDraw,
+    Publication,
     StageRecord,
     Statement,
     Vote,
     Withdrawal,
 )
 from sunlit.decisions.rules import MatterKind, Stage
+from sunlit.org.models import Role
+from sunlit.org.permissions import units_for
 from sunlit.record import selectors as log
 from sunlit.record.models import Checkpoint
 
@@ -190,3 +193,70 @@ def public_draw(meeting_id: int) -> dict[str, Any] | None:
                     "closed": draw.meeting.state != MeetingState.PLANNED},
     }
 
+
+
+# ------------------------------------------------------------------------------------------- the record
+
+
+def decision_record(item: AgendaItem) -> dict[str, Any]:
+    """A decided matter's record as the portal shows it and its publication logs it: who proposed, how its
+    stages went, who attended, withdrew and observed, who said what in which order, how each voted, what was
+    decided, with any reasons and dissent."""
+    matter, meeting = item.matter, item.meeting
+    members = {m.pk: str(m) for m in BodyMember.objects.filter(body_id=meeting.body_id).select_related("official")}
+    attendance = list(Attendance.objects.filter(meeting=meeting))
+    review = latest_legality_review(matter)
+    draw = ObserverDraw.objects.filter(meeting=meeting).first()
+    consultation = Consultation.objects.filter(matter=matter).first()
+    return {
+        "title": matter.title, "kind": matter.kind, "kind_label": matter.get_kind_display(),
+        "unit": {"code": matter.unit.code, "name": matter.unit.name}, "sponsor_office": matter.sponsor_office,
+        "amount": matter.amount, "proposed_at": matter.created_at, "required_stages": matter.required_stages,
+        "consultation": None if consultation is None else {
+            "opens_on": consultation.opens_on, "closes_on": consultation.closes_on,
+            "comments": consultation.comments.count(), "answer_summary": consultation.answer_summary},
+        "expert_opinions": [{"expert": o.expert.name, "opinion": o.opinion}
+                            for o in matter.expert_opinions.select_related("expert")],
+        "legality_review": None if review is None else {
+            "submitted_on": review.submitted_on, "concluded_on": review.concluded_on, "passed": review.passed,
+            "opinion": review.opinion},
+        "meeting": {"id": meeting.pk, "title": meeting.title, "body": meeting.body.name, "starts_at": meeting.starts_at},
+        "present": [members[a.member_id] for a in attendance if a.present],
+        "absent": [{"name": members[a.member_id], "note": a.note} for a in attendance if not a.present],
+        "withdrawals": [{"name": members[w.member_id], "reason": w.reason} for w in Withdrawal.objects.filter(item=item)],
+        "statements": [{"sequence": s.sequence, "name": members[s.member_id], "position": s.position,
+                        "reasons": s.reasons} for s in Statement.objects.filter(item=item).order_by("sequence")],
+        "refused_statements": [{"name": members[r.member_id], "reason": r.reason}
+                               for r in item.refusals.all()],
+        "votes": [{"name": members[v.member_id], "choice": v.choice} for v in Vote.objects.filter(item=item)],
+        "adopted": item.adopted, "decision": item.conclusion, "reasons": item.reasons,
+        "dissent": [{"name": d["name"], "reasons": d["reasons"]} for d in item.dissent],
+        "observers": draw.drawn if draw is not None else [],
+    }
+
+
+def open_consultations(today: dt.date) -> list[Consultation]:
+    """Consultations of public matters whose comment period runs today (征求意见中)."""
+    return list(public_queryset(Consultation).filter(opens_on__lte=today, closes_on__gte=today)
+                .select_related("matter__unit").order_by("closes_on", "pk"))
+
+
+def public_consultation(consultation_id: int) -> Consultation | None:
+    return public_queryset(Consultation).filter(pk=consultation_id).select_related("matter__unit").first()
+
+
+def published_decisions() -> list[Publication]:
+    return list(public_queryset(Publication).select_related("item__matter__unit", "item__meeting__body")
+                .order_by("-published_at", "-pk"))
+
+
+def public_decision(publication_id: int) -> Publication | None:
+    return (public_queryset(Publication).filter(pk=publication_id)
+            .select_related("item__matter__unit", "item__meeting__body").first())
+
+
+def exemptions_for(viewer: Any) -> list[Publication]:
+    """Decisions not published for an exemption, in the units `viewer` supervises (纪检监察), for review."""
+    units = units_for(viewer, (Role.SUPERVISOR, Role.ADMIN))
+    return list(Publication.objects.exclude(exemption=Exemption.NONE).filter(item__matter__unit__in=units)
+                .select_related("item__matter__unit").order_by("-published_at"))

@@ -40,6 +40,12 @@ from sunlit.decisions.services.observers import (
     draw_prepare,
     observer_add,
 )
+from sunlit.decisions.services.results import (
+    decision_publish,
+    evaluation_record,
+    execution_assign,
+    progress_report,
+)
 
 __all__ = [
     "BelowQuorum", "MemberWithdrawn", "MinutesSigned", "NotReady", "PoolNotFrozen", "QuotaTooLarge", "SpeaksLast",
@@ -47,5 +53,6 @@ __all__ = [
     "consultation_comment", "consultation_open", "draw_complete", "draw_freeze", "draw_prepare", "expert_add",
     "expert_opinion_record", "legality_conclude", "legality_submit", "matter_create", "meeting_create",
     "minutes_correct", "minutes_edit", "minutes_generate", "minutes_sign", "observer_add", "presider_name",
-    "stage_record", "statement_make", "vote_cast", "withdrawal_declare",
+    "stage_record", "statement_make", "vote_cast", "withdrawal_declare", "decision_publish", "evaluation_record",
+    "execution_assign", "progress_report",
 ]
