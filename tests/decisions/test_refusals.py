@@ -232,3 +232,15 @@ def test_after_the_minutes_the_meeting_record_is_closed(council: Council) -> Non
     services.minutes_generate(meeting=meeting, actor=council.secretary)
     with pytest.raises(DomainError, match="已闭会"):
         services.withdrawal_declare(item=item, member=council.members[1], reason="补报", actor=council.secretary)
+
+
+def test_only_the_secretary_runs_the_meeting_and_only_the_legal_office_reviews(council: Council) -> None:
+    matter = council.prepare(council.matter(), legality=None)
+    review = matter.legality_reviews.get()
+    with pytest.raises(DomainError, match="合法性审查权限"):
+        services.legality_conclude(review=review, passed=True, opinion="合法", actor=council.sponsor)
+    services.legality_conclude(review=review, passed=True, opinion="合法", actor=council.lawyer)
+    _, (item,) = council.meeting(matter)
+    with pytest.raises(DomainError, match="不是于都县人民政府的会议秘书"):
+        services.statement_make(item=item, member=council.members[1], position=Position.AGREE, actor=council.sponsor)
+    assert not Statement.objects.exists()

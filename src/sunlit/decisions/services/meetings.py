@@ -113,6 +113,14 @@ def _open(meeting: Meeting) -> None:
         raise Conflict(f"「{meeting.title}」已闭会，会议记录不能再变更", field="meeting")
 
 
+def _running(meeting: Meeting, actor: Any) -> Meeting:
+    """The meeting locked, its record still open, for its body's secretary."""
+    meeting = _lock_meeting(meeting)
+    require_secretary(actor, meeting.body.unit)
+    _open(meeting)
+    return meeting
+
+
 @transaction.atomic
 def meeting_create(
     *, body: Body, title: str, starts_at: dt.datetime, actor: Any, place: str = "",
@@ -133,9 +141,7 @@ def meeting_create(
 def agenda_add(*, meeting: Meeting, matter: Matter, actor: Any, clock: Clock | None = None) -> AgendaItem:
     """Put a ready matter on the agenda (列入议程). Refused, naming what is missing, for a matter lacking a
     required stage or whose legality review failed."""
-    meeting = _lock_meeting(meeting)
-    require_secretary(actor, meeting.body.unit)
-    _open(meeting)
+    meeting = _running(meeting, actor)
     matter = Matter.objects.select_for_update().select_related("unit").get(pk=matter.pk)
     if not matter.unit.path.startswith(meeting.body.unit.path):
         raise DomainError(f"「{matter.title}」不属于{meeting.body.unit.name}，不能列入{meeting.body.name}议程", field="matter")
@@ -164,9 +170,7 @@ def attendance_record(
     *, meeting: Meeting, member: BodyMember, present: bool, actor: Any, note: str = "", clock: Clock | None = None,
 ) -> Attendance:
     """Record whether a member attended (出席), or why not (缺席原因). Fixed once statements have begun."""
-    meeting = _lock_meeting(meeting)
-    require_secretary(actor, meeting.body.unit)
-    _open(meeting)
+    meeting = _running(meeting, actor)
     _member_of(meeting, member)
     if Statement.objects.filter(item__meeting=meeting).exists():
         raise Conflict("会议已开始表态，出席情况不能再更改", field="member")
@@ -185,9 +189,7 @@ def attendance_record(
 def presider_name(*, meeting: Meeting, member: BodyMember, actor: Any, clock: Clock | None = None) -> Meeting:
     """Name the member presiding in the principal's place (代为主持) when the principal is absent or withdrawn:
     that member then speaks last."""
-    meeting = _lock_meeting(meeting)
-    require_secretary(actor, meeting.body.unit)
-    _open(meeting)
+    meeting = _running(meeting, actor)
     _member_of(meeting, member)
     if member.is_principal:
         raise DomainError("主要负责人本人主持，无需指定", field="member")
@@ -201,9 +203,11 @@ def presider_name(*, meeting: Meeting, member: BodyMember, actor: Any, clock: Cl
     return meeting
 
 
-def _lock_item(item: AgendaItem) -> AgendaItem:
+def _lock_item(item: AgendaItem, actor: Any) -> AgendaItem:
+    """The agenda matter locked, undecided, its meeting open, for its body's secretary."""
     locked = AgendaItem.objects.select_for_update(of=("self",)).select_related(
         "meeting__body__unit", "meeting__acting_presider", "matter").get(pk=item.pk)
+    require_secretary(actor, locked.meeting.body.unit)
     _open(locked.meeting)
     if locked.adopted is not None:
         raise Conflict(f"「{locked.matter.title}」已作出决定", field="item")
@@ -215,8 +219,7 @@ def withdrawal_declare(
     *, item: AgendaItem, member: BodyMember, reason: str, actor: Any, clock: Clock | None = None,
 ) -> Withdrawal:
     """A member related to the matter declares it and withdraws (回避) from its discussion and vote."""
-    item = _lock_item(item)
-    require_secretary(actor, item.meeting.body.unit)
+    item = _lock_item(item, actor)
     _member_of(item.meeting, member)
     if Withdrawal.objects.filter(item=item, member=member).exists():
         raise Conflict(f"{member}已申请回避", field="member")
@@ -262,8 +265,7 @@ def statement_make(
 def _statement_make(
     *, item: AgendaItem, member: BodyMember, position: str, actor: Any, reasons: str, clock: Clock | None,
 ) -> Statement:
-    item = _lock_item(item)
-    require_secretary(actor, item.meeting.body.unit)
+    item = _lock_item(item, actor)
     current = selectors.roll(item)
     _may_take_part(item, member, current, "表态")
     if position not in Position.values:
@@ -310,8 +312,7 @@ def _statements_complete(item: AgendaItem, current: selectors.Roll) -> dict[int,
 @transaction.atomic
 def vote_cast(*, item: AgendaItem, member: BodyMember, choice: str, actor: Any, clock: Clock | None = None) -> Vote:
     """A member's vote (票决) on a matter whose kind requires one, after every statement."""
-    item = _lock_item(item)
-    require_secretary(actor, item.meeting.body.unit)
+    item = _lock_item(item, actor)
     if not item.matter.vote_required:
         raise DomainError(f"{item.matter.get_kind_display()}无需票决", field="item")
     current = selectors.roll(item)
@@ -333,8 +334,7 @@ def conclusion_record(
 ) -> AgendaItem:
     """The meeting's conclusion on a matter (决定). When it goes against the majority of those present the
     reasons must be entered; every dissenting position is recorded with it."""
-    item = _lock_item(item)
-    require_secretary(actor, item.meeting.body.unit)
+    item = _lock_item(item, actor)
     current = selectors.roll(item)
     members = len(current.members)
     if not quorum_met(counted=len(current.counted), members=members, appointment=current.appointment):
@@ -381,9 +381,7 @@ def sha256_text(value: str) -> str:
 def minutes_generate(*, meeting: Meeting, actor: Any, clock: Clock | None = None) -> Minutes:
     """Generate the minutes (会议纪要) from the meeting's record once every agenda matter is concluded; the
     meeting closes and its record stays as it is."""
-    meeting = _lock_meeting(meeting)
-    require_secretary(actor, meeting.body.unit)
-    _open(meeting)
+    meeting = _running(meeting, actor)
     open_items = [i.matter.title for i in meeting.agenda.select_related("matter") if i.adopted is None]
     if open_items:
         raise Conflict(f"尚未作出决定：{'、'.join(open_items)}", field="meeting")
