@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from sunlit.core.visibility import Exemption, public_queryset
 from sunlit.decisions.models import (
     AgendaItem,
@@ -23,10 +25,12 @@ from sunlit.decisions.models import (
     Publication,
     StageRecord,
     Statement,
+    StatementRefusal,
     Vote,
     Withdrawal,
 )
-from sunlit.decisions.rules import MatterKind, Stage
+from sunlit.decisions.permissions import SECRETARY_ROLES
+from sunlit.decisions.rules import MatterKind, Stage, quorum_met
 from sunlit.org.models import Role
 from sunlit.org.permissions import units_for
 from sunlit.record import selectors as log
@@ -260,3 +264,66 @@ def exemptions_for(viewer: Any) -> list[Publication]:
     units = units_for(viewer, (Role.SUPERVISOR, Role.ADMIN))
     return list(Publication.objects.exclude(exemption=Exemption.NONE).filter(item__matter__unit__in=units)
                 .select_related("item__matter__unit").order_by("-published_at"))
+
+
+# ------------------------------------------------------------------------------------------- the secretary's console
+
+
+def meetings_for(viewer: Any) -> QuerySet[Meeting]:
+    """The meetings of the bodies whose units the viewer is a secretary of, newest first."""
+    from_units = units_for(viewer, SECRETARY_ROLES)
+    return Meeting.objects.filter(body__unit__in=from_units).select_related("body__unit").order_by("-starts_at", "-pk")
+
+
+def meeting_for(viewer: Any, meeting_id: int) -> Meeting | None:
+    return meetings_for(viewer).filter(pk=meeting_id).first()
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    """One member on one agenda matter, as the secretary's screen shows it."""
+
+    member: BodyMember
+    present: bool
+    withdrawn: bool
+    statement: Statement | None
+    vote: Vote | None
+    last: bool
+    may_state: bool
+    may_vote: bool
+
+
+@dataclass(frozen=True)
+class ItemBoard:
+    item: AgendaItem
+    rows: list[SeatRow]
+    quorum: bool
+    counted: int
+    statements_done: bool
+    votes_done: bool
+    refusals: list[StatementRefusal]
+
+
+def item_board(item: AgendaItem) -> ItemBoard:
+    """Who may state or vote now on an agenda matter: the principal's (or the acting presider's) statement only
+    once every other member present and not withdrawn has stated (末位表态); votes only after every statement."""
+    current = roll(item)
+    done, votes = stated(item), voted(item)
+    last = last_speaker(item, current)
+    counted = current.counted
+    quorum = quorum_met(counted=len(counted), members=len(current.members), appointment=current.appointment)
+    others_done = all(m.pk in done for m in current.members if m.pk in counted and (last is None or m.pk != last.pk))
+    statements_done = all(m.pk in done for m in current.members if m.pk in counted)
+    open_ = item.adopted is None and item.meeting.state == MeetingState.PLANNED
+    rows = []
+    for member in current.members:
+        takes_part = member.pk in counted and open_ and quorum and last is not None
+        is_last = last is not None and member.pk == last.pk
+        rows.append(SeatRow(
+            member=member, present=member.pk in current.present, withdrawn=member.pk in current.withdrawn,
+            statement=done.get(member.pk), vote=votes.get(member.pk), last=is_last,
+            may_state=takes_part and member.pk not in done and (others_done or not is_last),
+            may_vote=takes_part and item.matter.vote_required and statements_done and member.pk not in votes))
+    votes_done = not item.matter.vote_required or all(m.pk in votes for m in current.members if m.pk in counted)
+    return ItemBoard(item=item, rows=rows, quorum=quorum, counted=len(counted), statements_done=statements_done,
+                     votes_done=votes_done, refusals=list(item.refusals.select_related("member__official")))
