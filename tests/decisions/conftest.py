@@ -100,7 +100,7 @@ class Council:
 
     def meeting(self, *matters: Matter, absent: tuple[BodyMember, ...] = ()) -> tuple[Meeting, list[AgendaItem]]:
         meeting = services.meeting_create(body=self.body, title="县政府第12次常务会议", place="县政府三楼会议室",
-                                          starts_at=self.clock.now() + dt.timedelta(days=1), actor=self.secretary)
+                                          starts_at=self.clock.now(), actor=self.secretary)
         items = [services.agenda_add(meeting=meeting, matter=m, actor=self.secretary) for m in matters]
         for member in self.members:
             services.attendance_record(meeting=meeting, member=member, present=member not in absent,

@@ -216,6 +216,8 @@ def decision_record(item: AgendaItem) -> dict[str, Any]:
         "title": matter.title, "kind": matter.kind, "kind_label": matter.get_kind_display(),
         "unit": {"code": matter.unit.code, "name": matter.unit.name}, "sponsor_office": matter.sponsor_office,
         "amount": matter.amount, "proposed_at": matter.created_at, "required_stages": matter.required_stages,
+        "documents": [{"stage": r.stage, "label": Stage(r.stage).label, "at": r.at, "data": r.data}
+                      for r in StageRecord.objects.filter(matter=matter).order_by("at", "pk")],
         "consultation": None if consultation is None else {
             "opens_on": consultation.opens_on, "closes_on": consultation.closes_on,
             "comments": consultation.comments.count(), "answer_summary": consultation.answer_summary},

@@ -17,12 +17,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sunlit.core.errors import DomainError
+from sunlit.core.visibility import Exemption
 from sunlit.decisions import selectors, services
 from sunlit.decisions.models import (
     AgendaItem,
     Attendance,
     BodyMember,
     Meeting,
+    MeetingState,
     Minutes,
     ObserverCategory,
     ObserverDraw,
@@ -49,7 +51,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     members = list(BodyMember.objects.filter(body=found.body, active=True).select_related("official"))
     attendance = {a.member_id: a for a in Attendance.objects.filter(meeting=found)}
     items = [selectors.item_board(i) for i in AgendaItem.objects.filter(meeting=found).select_related(
-        "matter", "meeting__acting_presider__official").order_by("position")]
+        "matter", "meeting__acting_presider__official", "publication").order_by("position")]
     minutes = Minutes.objects.filter(meeting=found, corrections__isnull=True).order_by("-pk").first()
     signed = set(minutes.signatures.values_list("member_id", flat=True)) if minutes else set()
     return render(request, "console/meeting.html", {
@@ -57,6 +59,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "attendance_open": not any(row.statement for board in items for row in board.rows),
         "draw": ObserverDraw.objects.filter(meeting=found).first(), "topics": Topic.choices,
         "categories": ObserverCategory.choices, "positions": Position.choices, "minutes": minutes,
+        "exemptions": Exemption.choices, "signed": found.state == MeetingState.SIGNED,
         "signers": [(m, m.pk in signed) for m in members if m.pk in attendance and attendance[m.pk].present],
     })
 
@@ -139,6 +142,16 @@ def _sign(request: HttpRequest, meeting: Meeting) -> str:
     return f"{member}已签字"
 
 
+def _publish(request: HttpRequest, meeting: Meeting) -> str:
+    publication = services.decision_publish(
+        item=_item(meeting, request.POST.get("item", "")), body=request.POST.get("text", ""),
+        exemption=request.POST.get("exemption", Exemption.NONE), exemption_reason=request.POST.get("exemption_reason", ""),
+        actor=request.user)
+    if publication.exemption == Exemption.NONE:
+        return "决策结果已在门户公开"
+    return f"已登记不予公开（{publication.get_exemption_display()}），供纪检监察复核"
+
+
 def _draw_prepare(request: HttpRequest, meeting: Meeting) -> str:
     quotas = {code: request.POST.get(f"quota_{code}", "0").strip() or "0" for code in ObserverCategory.values}
     services.draw_prepare(meeting=meeting, topic=request.POST.get("topic", ""), quotas=quotas,
@@ -159,7 +172,7 @@ def _draw_complete(request: HttpRequest, meeting: Meeting) -> str:
 
 ACTIONS: dict[str, Callable[[HttpRequest, Meeting], str]] = {
     "attendance": _attendance, "presider": _presider, "withdraw": _withdraw, "state": _state, "vote": _vote,
-    "conclude": _conclude, "minutes": _minutes, "sign": _sign, "draw-prepare": _draw_prepare,
+    "conclude": _conclude, "minutes": _minutes, "sign": _sign, "publish": _publish, "draw-prepare": _draw_prepare,
     "draw-freeze": _draw_freeze, "draw-complete": _draw_complete,
 }
 
