@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "sunlit.catalog",
     "sunlit.flows",
     "sunlit.cases",
+    "sunlit.decisions",
     "sunlit.supervision",
     "sunlit.handbook",
     "sunlit.record",

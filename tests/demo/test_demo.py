@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from sunlit.cases.models import Case, CaseState, CaseStep, ClockStop, Rating
 from sunlit.catalog.models import (
@@ -29,11 +29,23 @@ from sunlit.catalog.rules import Limit, promised_exceeds_statutory
 from sunlit.catalog.selectors import public_powers
 from sunlit.core.models import Event
 from sunlit.core.visibility import public_queryset
+from sunlit.decisions.models import (
+    Consultation,
+    Matter,
+    MatterStatus,
+    Meeting,
+    MeetingState,
+    Statement,
+    Vote,
+    Withdrawal,
+)
+from sunlit.decisions.selectors import missing_stages
 from sunlit.demo.build import PASSWORD, ROOT_CODE, SHOWN_ONCE, DemoSummary, build_demo, demo_usernames
 from sunlit.demo.serving import login_lines
 from sunlit.org.models import Appointment, Official, Unit, UnitKind
 from sunlit.org.selectors import posts_held, principal_violations
 from sunlit.supervision.models import Card, CardLevel
+from tests.decisions.test_draw import check_published_draw
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -202,3 +214,26 @@ def test_the_county_has_handled_cases_with_what_supervision_looks_for(demo: Demo
     assert Card.objects.filter(level=CardLevel.RED).exists() and Card.objects.filter(level=CardLevel.ANOMALY).exists()
     # every case walked a flow by the officials holding its posts: no step without who did it
     assert not CaseStep.objects.filter(done_by__isnull=True).exclude(step__kind="apply").exists()
+
+
+def test_major_decisions_at_every_stage_and_two_past_meetings(demo: DemoSummary) -> None:
+    blocked = Matter.objects.get(title="县城区机动车停放服务收费标准调整")
+    assert any("合法性审查未通过" in m for m in missing_stages(blocked, TODAY))
+    assert Matter.objects.filter(status=MatterStatus.PREPARING, legality_reviews__passed__isnull=True,
+                                 legality_reviews__isnull=False).exists()
+    assert Consultation.objects.filter(opens_on__lte=TODAY, closes_on__gte=TODAY).exists()
+    past = Meeting.objects.filter(state=MeetingState.SIGNED)
+    assert past.count() == 2
+    for meeting in past:
+        assert Statement.objects.filter(item__meeting=meeting).exists() and Vote.objects.filter(item__meeting=meeting).exists()
+        assert meeting.draw.drawn and all(i.publication for i in meeting.agenda.all())
+    assert Withdrawal.objects.exists() and Meeting.objects.filter(acting_presider__isnull=False).exists()
+    assert Card.objects.filter(trigger="decision_report", level=CardLevel.RED).exists()
+
+
+def test_every_demo_draw_redone_from_its_description_gives_the_same_observers(demo: DemoSummary) -> None:
+    meetings = Meeting.objects.exclude(draw__seed="").filter(draw__isnull=False)
+    assert meetings.count() == 2
+    for meeting in meetings:
+        doc = check_published_draw(Client(), meeting.pk)
+        assert doc["drawn"] == meeting.draw.drawn

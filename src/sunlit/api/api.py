@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from sunlit.api.messages import chinese_message
-from sunlit.api.routers import calendar, cases, flows, org, powers, supervision
+from sunlit.api.routers import calendar, cases, decisions, flows, org, powers, supervision
 from sunlit.core import failures
 from sunlit.core.errors import DomainError
 
@@ -90,5 +90,6 @@ api.add_router("/", flows.router)
 api.add_router("/", calendar.router)
 api.add_router("/", cases.router)
 api.add_router("/", supervision.router)
+api.add_router("/", decisions.router)
 
 __all__ = ["api"]

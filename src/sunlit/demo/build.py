@@ -74,6 +74,7 @@ from sunlit.demo.county.common import (
     commitment,
 )
 from sunlit.demo.county.laws import basis
+from sunlit.demo.decisions import DecisionsDemo
 from sunlit.flows import risks
 from sunlit.flows import selectors as flow_selectors
 from sunlit.flows import services as flow_services
@@ -356,6 +357,7 @@ class _Builder:
         self.build_power_lists()
         self.build_flows()
         self.dynamic_changes()
+        DecisionsDemo(self.tl, units=self.units, users=self.users, officials=self.officials, admin=self.admin).run()
         self.cases = CaseSimulation(self.tl.clock, self.admin).run()
         self.pending_work()
         # E-supervision as it stood on the last working day before the demo's today: cards and anomalies.

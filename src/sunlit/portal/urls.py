@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from sunlit.portal import cases, opendata, views
+from sunlit.portal import cases, decisions, opendata, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("cases/<str:receipt>/rate/", cases.rate, name="case_rate"),
     path("units/<str:code>/", views.unit_detail, name="unit"),
     path("units/<str:code>/flows/<str:category>/", views.unit_flow, name="unit_flow"),
+    path("decisions/", decisions.index, name="decisions"),
+    path("decisions/<int:publication_id>/", decisions.decision, name="decision"),
+    path("decisions/consultations/<int:consultation_id>/", decisions.consultation, name="consultation"),
+    path("meetings/<int:meeting_id>/draw/", decisions.meeting_draw, name="meeting_draw"),
+    path("meetings/redo_draw.py", decisions.draw_script, name="draw_script"),
     path("verify/", views.verify_help, name="verify"),
     path("verify/offline.html", views.verifier_download, name="verifier_download"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -182,7 +182,7 @@ def event_leaf(event: Any) -> Leaf:
     return make_leaf(EVENT, event.pk, header, body, public=False)
 
 
-def record_leaf(kind: str, ref: int, header: dict[str, Any], content: dict[str, Any], *, public: bool) -> Leaf:
+def record_leaf(kind: str, ref: int, header: dict[str, Any], content: dict[str, Any] | list[Any], *, public: bool) -> Leaf:
     """The leaf of a published record: ``{"type": "record", "kind": …, header…, "content": {…}}``.
 
     ``header`` names the record (its ``id`` and publication time ``at`` among it); when ``public``,

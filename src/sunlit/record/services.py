@@ -57,7 +57,7 @@ def enqueue_event(event: Any, *, published: Leaf | None = None, clock: Clock | N
 
 
 def publish_record(
-    *, obj: models.Model, header: dict[str, Any], content: dict[str, Any], public: bool,
+    *, obj: models.Model, header: dict[str, Any], content: dict[str, Any] | list[Any], public: bool,
     at: dt.datetime | None = None, clock: Clock | None = None,
 ) -> Leaf:
     """Queue the leaf of a record that was just published, in the caller's transaction.
@@ -73,7 +73,7 @@ def publish_record(
 
 
 def record_leaf_for(
-    *, obj: models.Model, header: dict[str, Any], content: dict[str, Any], public: bool,
+    *, obj: models.Model, header: dict[str, Any], content: dict[str, Any] | list[Any], public: bool,
     at: dt.datetime | None = None, clock: Clock | None = None,
 ) -> Leaf:
     """The leaf `publish_record` queues, built but not queued: for an action that records an event and

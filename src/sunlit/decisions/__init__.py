@@ -1,0 +1,1 @@
+"""三重一大: major matters, their mandatory stages, meetings, statements, votes, minutes and observers."""
