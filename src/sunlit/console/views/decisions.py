@@ -199,11 +199,13 @@ def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> Any:
 
 @login_required
 def matters(request: HttpRequest) -> HttpResponse:
-    """The major matters the viewer may read, each with what it still lacks and its dossier (决策全过程档案)."""
+    """The major matters the viewer may read, each with what it still lacks and its dossier (决策全过程档案); for
+    supervisors, the decisions not published for an exemption, with the reasons to review."""
     today = clock.today()
     rows = [(m, selectors.missing_stages(m, today) if m.status == MatterStatus.PREPARING else [])
             for m in selectors.readable_matters(request.user).order_by("-created_at", "-pk")[:200]]
-    return render(request, "console/matters.html", {"rows": rows})
+    return render(request, "console/matters.html", {"rows": rows,
+                                                    "exemptions": selectors.exemptions_for(request.user)})
 
 
 @login_required
