@@ -6,7 +6,6 @@ Thin: parse, call decisions.selectors / decisions.services, render."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -15,9 +14,9 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from sunlit.console.views import printed
 from sunlit.core import clock
 from sunlit.core.errors import DomainError
 from sunlit.core.visibility import Exemption
@@ -213,6 +212,4 @@ def matter_dossier(request: HttpRequest, matter_id: int) -> FileResponse:
     matter = selectors.readable_matters(request.user).filter(pk=matter_id).first()
     if matter is None:
         raise Http404("事项不存在或您无权查看")
-    response = FileResponse(io.BytesIO(dossier.dossier_pdf(matter)), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, f"{matter.title}-决策全过程档案.pdf") or ""
-    return response
+    return printed.pdf_response(dossier.dossier_pdf(matter), f"{matter.title}-决策全过程档案.pdf")
