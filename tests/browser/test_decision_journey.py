@@ -89,6 +89,7 @@ def test_a_resident_comments_the_secretary_runs_the_meeting_and_the_portal_shows
     tablet.fill("input[name=password]", "pw-secretary")
     tablet.click("button[type=submit]")
     tablet.click("header nav >> text=三重一大")
+    tablet.click("main a[href='/console/meetings/']")
     tablet.click(f"a:has-text('{meeting.title}')")
     section = _item_section(tablet, "县城供水管网改造资金安排")
     assert _row(section, "王县长").locator("button:has-text('表态')").is_disabled()

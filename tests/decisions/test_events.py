@@ -4,6 +4,7 @@ is itself the record."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -59,3 +60,35 @@ def test_a_whole_meeting_is_one_event_per_action(council: Council, pool: list[Ob
     minutes = counted(lambda: services.minutes_generate(meeting=meeting, actor=s))
     counted(lambda: services.minutes_sign(minutes=minutes, user=council.user_of(council.members[0])))
     counted(lambda: services.minutes_edit(minutes=minutes, text_="改", actor=s), events=0)
+
+
+def test_a_matter_from_proposal_to_evaluation_is_one_event_per_action(council: Council) -> None:
+    sp, s = council.sponsor, council.secretary
+    today = council.clock.now().date()
+    matter = counted(lambda: council.matter())
+    for stage in ("research", "draft"):
+        counted(lambda st=stage: services.stage_record(matter=matter, stage=st, body="内容", actor=sp))
+    counted(lambda: services.stage_record(matter=matter, stage="risk", body="评估", data={}, actor=sp), events=0)
+    counted(lambda: services.stage_record(matter=matter, stage="risk", body="评估", actor=sp,
+                                          data={"integrity": "a", "stability": "b", "measures": "c"}))
+    consultation = counted(lambda: services.consultation_open(matter=matter, draft_text="稿", opens_on=today,
+                                                              closes_on=today + dt.timedelta(days=29), actor=sp))
+    counted(lambda: services.consultation_comment(consultation=consultation, body="意见"))
+    counted(lambda: services.consultation_answer(consultation=consultation, summary="采纳", actor=sp), events=0)
+    expert = counted(lambda: services.expert_add(name="周教授", field="规划", organisation="大学", unit=council.gov,
+                                                 actor=sp))
+    counted(lambda: services.expert_opinion_record(matter=matter, expert=expert, opinion="可行", actor=sp))
+    review = counted(lambda: services.legality_submit(matter=matter, actor=sp))
+    counted(lambda: services.legality_conclude(review=review, passed=True, opinion="合法", actor=council.lawyer),
+            events=0)
+    council.clock.advance(days=31)
+    counted(lambda: services.consultation_answer(consultation=consultation, summary="采纳", actor=sp))
+    counted(lambda: services.legality_conclude(review=review, passed=True, opinion="合法", actor=council.lawyer))
+    meeting, item = council.decided(matter)
+    minutes = meeting.minutes.get()
+    counted(lambda: services.decision_publish(item=item, body="公开", actor=s), events=1, leaves=2)
+    execution = counted(lambda: services.execution_assign(item=item, owner=council.members[2].official, every_days=30,
+                                                          actor=s))
+    counted(lambda: services.progress_report(execution=execution, body="进展", user=council.user_of(council.members[2])))
+    counted(lambda: services.evaluation_record(item=item, body="评估", actor=s))
+    counted(lambda: services.minutes_correct(minutes=minutes, text_="更正后的纪要", reason="笔误", actor=s))

@@ -56,6 +56,10 @@ def test_an_exempt_decision_is_not_published_and_supervisors_review_the_exemptio
     supervisor = factories.staff("jw", council.gov, Role.SUPERVISOR)
     assert [p.exemption_reason for p in selectors.exemptions_for(supervisor)] == ["涉及监管场所布防，属国家秘密"]
     assert selectors.exemptions_for(council.sponsor) == []
+    client = Client()
+    client.force_login(supervisor)
+    page = client.get("/console/matters/").content.decode()
+    assert "不予公开的决策" in page and "涉及监管场所布防，属国家秘密" in page
     leaf = LeafQueue.objects.get(kind="decisions.publication")
     assert "看守所" not in bytes(leaf.data).decode()  # sealed
 

@@ -7,21 +7,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from sunlit.core.models import Event
+from sunlit.core.tlog.merkle import leaf_hash
 from sunlit.core.visibility import Exemption, public_queryset
 from sunlit.decisions.models import (
     AgendaItem,
     Attendance,
     BodyMember,
     Consultation,
+    Execution,
     LegalityReview,
     Matter,
     Meeting,
     MeetingState,
+    Minutes,
     Observer,
     ObserverCategory,
     ObserverDraw,
+    ProgressReport,
     Publication,
     StageRecord,
     Statement,
@@ -29,7 +34,7 @@ from sunlit.decisions.models import (
     Vote,
     Withdrawal,
 )
-from sunlit.decisions.permissions import SECRETARY_ROLES
+from sunlit.decisions.permissions import LEGAL_ROLES, SECRETARY_ROLES, SPONSOR_ROLES
 from sunlit.decisions.rules import MatterKind, Stage, quorum_met
 from sunlit.org.models import Role
 from sunlit.org.permissions import units_for
@@ -329,3 +334,81 @@ def item_board(item: AgendaItem) -> ItemBoard:
     votes_done = not item.matter.vote_required or all(m.pk in votes for m in current.members if m.pk in counted)
     return ItemBoard(item=item, rows=rows, quorum=quorum, counted=len(counted), statements_done=statements_done,
                      votes_done=votes_done, refusals=list(item.refusals.select_related("member__official")))
+
+
+# ------------------------------------------------------------------------------------------- the lifetime record
+
+
+READ_ROLES: tuple[str, ...] = (*SPONSOR_ROLES, *LEGAL_ROLES, *SECRETARY_ROLES, Role.SUPERVISOR)
+"""Who may read a matter's whole record (终身责任追究): its unit's sponsors, legal reviewers, meeting secretaries
+and the supervisors covering it."""
+
+
+def readable_matters(viewer: Any) -> QuerySet[Matter]:
+    return Matter.objects.filter(unit__in=units_for(viewer, READ_ROLES)).select_related("unit")
+
+
+def person(user: Any) -> str:
+    """A login as the record names it: the official it stands for, else its display name."""
+    if user is None:
+        return "公众"
+    official = getattr(user, "official", None)
+    return official.name if official is not None else (user.first_name or user.username)
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    event: Event
+    actor: str
+    leaf_index: int | None
+    leaf_hash: str | None
+
+
+def matter_events(matter: Matter) -> list[LoggedEvent]:
+    """Every event of the matter's life, in order, each with its leaf in the log (index and leaf hash) so that
+    a printed page can be checked against the log (/log/proof/INDEX)."""
+    items = list(AgendaItem.objects.filter(matter=matter).values_list("pk", "meeting_id"))
+    meetings = {m for _, m in items}
+    objects = [("decisions.matter", [matter.pk]),
+               ("decisions.consultation", list(Consultation.objects.filter(matter=matter).values_list("pk", flat=True))),
+               ("decisions.agendaitem", [i for i, _ in items]),
+               ("decisions.publication", list(Publication.objects.filter(item__matter=matter).values_list("pk", flat=True))),
+               ("decisions.execution", list(Execution.objects.filter(item__matter=matter).values_list("pk", flat=True))),
+               ("decisions.minutes", list(Minutes.objects.filter(meeting_id__in=meetings).values_list("pk", flat=True))),
+               ("decisions.observerdraw", list(ObserverDraw.objects.filter(meeting_id__in=meetings).values_list("pk", flat=True))),
+               ("decisions.meeting", list(meetings))]
+    condition = Q(pk__in=[])
+    for object_type, ids in objects:
+        if ids:
+            condition |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
+    events = list(Event.objects.filter(condition).select_related("actor__official").order_by("at", "pk"))
+    leaves = log.event_leaves([e.pk for e in events])
+    out = []
+    for e in events:
+        leaf = leaves.get(e.pk)
+        out.append(LoggedEvent(e, person(e.actor), leaf[0] if leaf else None,
+                               leaf_hash(leaf[1]).hex() if leaf else None))
+    return out
+
+
+def dossier(matter: Matter) -> dict[str, Any]:
+    """A matter's whole record (决策全过程档案): who proposed, every stage with who recorded it, every legality
+    review with its reviewer, each meeting's record (decision_record), the publication, execution reports,
+    evaluations, and every event with its leaf in the log."""
+    items = list(AgendaItem.objects.filter(matter=matter).select_related("meeting__body").order_by("pk"))
+    return {
+        "matter": matter, "proposed_by": person(matter.proposed_by),
+        "documents": [{"label": Stage(r.stage).label, "at": r.at, "by": person(r.author), "text": r.text, "data": r.data}
+                      for r in StageRecord.objects.filter(matter=matter).select_related("author__official")],
+        "consultation": Consultation.objects.filter(matter=matter).first(),
+        "experts": list(matter.expert_opinions.select_related("expert", "entered_by__official")),
+        "reviews": [{"review": r, "submitted_by": person(r.submitted_by), "reviewer": person(r.reviewer) if r.reviewer else ""}
+                    for r in LegalityReview.objects.filter(matter=matter).select_related(
+                        "submitted_by__official", "reviewer__official").order_by("submitted_on", "pk")],
+        "meetings": [{"item": i, "record": decision_record(i),
+                      "publication": Publication.objects.filter(item=i).first(),
+                      "execution": Execution.objects.filter(item=i).select_related("owner").first(),
+                      "reports": list(ProgressReport.objects.filter(execution__item=i).select_related("by__official")),
+                      "evaluations": list(i.evaluations.all())} for i in items if i.adopted is not None],
+        "events": matter_events(matter),
+    }

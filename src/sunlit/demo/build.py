@@ -317,9 +317,11 @@ def logins(passwords: dict[str, str] | None = None) -> list[tuple[str, str, str]
         ("qsz_editor", pw("qsz_editor"), "清水镇 承办人：编制本镇及所辖村的事项"),
         ("qsz_reviewer", pw("qsz_reviewer"), "清水镇 审核人：审核本镇及所辖村的事项（有待审核事项）"),
         ("jw_supervisor", pw("jw_supervisor"), "县纪委监委 纪检监察：查看全县事项、合规检查"),
+        ("zf_reviewer", pw("zf_reviewer"), "县政府办公室主任：三重一大会议秘书（会议、旁听抽取、纪要签字、公开）"),
+        ("zf_editor", pw("zf_editor"), "县司法局法制审核员：重大决策合法性审查"),
     ]
     for unit in org_data.units():
-        if unit.users and unit.prefix not in {"GT", "QSZ"}:
+        if unit.users and unit.prefix not in {"GT", "QSZ", "ZF"}:
             p = unit.prefix.lower()
             if passwords:
                 rows.append((f"{p}_editor", pw(f"{p}_editor"), f"{unit.name} 承办人"))

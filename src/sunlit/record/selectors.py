@@ -208,3 +208,9 @@ def consistency(size1: int, size2: int | None = None, using: str = DEFAULT_DB_AL
         size1=cp1.size, size2=cp2.size, root1=bytes(cp1.root), root2=bytes(cp2.root), proof=tuple(hashes),
         checkpoint=cp2.signed_note, checkpoint1=cp1.signed_note,
     )
+
+
+def event_leaves(event_ids: list[int], using: str = DEFAULT_DB_ALIAS) -> dict[int, tuple[int, bytes]]:
+    """The leaf of each event already in the log, by event id: (index, entry bytes), in one query."""
+    rows = LogLeaf.objects.using(using).filter(kind=EVENT, ref__in=event_ids).values_list("ref", "index", "data")
+    return {ref: (index, bytes(data)) for ref, index, data in rows}

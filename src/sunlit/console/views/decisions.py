@@ -12,10 +12,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from sunlit.console.views import printed
+from sunlit.core import clock
 from sunlit.core.errors import DomainError
 from sunlit.core.visibility import Exemption
 from sunlit.decisions import selectors, services
@@ -23,6 +25,7 @@ from sunlit.decisions.models import (
     AgendaItem,
     Attendance,
     BodyMember,
+    MatterStatus,
     Meeting,
     MeetingState,
     Minutes,
@@ -31,6 +34,7 @@ from sunlit.decisions.models import (
     Position,
     Topic,
 )
+from sunlit.handbook import dossier
 
 
 @login_required
@@ -190,3 +194,22 @@ def meeting_action(request: HttpRequest, meeting_id: int, action: str) -> Any:
         messages.error(request, exc.message)
     anchor = request.POST.get("item", "")
     return redirect(f"/console/meetings/{found.pk}/" + (f"#item-{anchor}" if anchor.isdigit() else ""))
+
+
+@login_required
+def matters(request: HttpRequest) -> HttpResponse:
+    """The major matters the viewer may read, each with what it still lacks and its dossier (决策全过程档案); for
+    supervisors, the decisions not published for an exemption, with the reasons to review."""
+    today = clock.today()
+    rows = [(m, selectors.missing_stages(m, today) if m.status == MatterStatus.PREPARING else [])
+            for m in selectors.readable_matters(request.user).order_by("-created_at", "-pk")[:200]]
+    return render(request, "console/matters.html", {"rows": rows,
+                                                    "exemptions": selectors.exemptions_for(request.user)})
+
+
+@login_required
+def matter_dossier(request: HttpRequest, matter_id: int) -> FileResponse:
+    matter = selectors.readable_matters(request.user).filter(pk=matter_id).first()
+    if matter is None:
+        raise Http404("事项不存在或您无权查看")
+    return printed.pdf_response(dossier.dossier_pdf(matter), f"{matter.title}-决策全过程档案.pdf")

@@ -21,7 +21,8 @@ from sunlit.org.models import Unit
 PDF = "application/pdf"
 
 
-def _pdf(data: bytes, filename: str) -> FileResponse:
+def pdf_response(data: bytes, filename: str) -> FileResponse:
+    """A PDF to save, under `filename` (any characters: encoded as RFC 6266 asks)."""
     response = FileResponse(io.BytesIO(data), content_type=PDF)
     response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response
@@ -40,13 +41,13 @@ def handbook(request: HttpRequest, code: str) -> FileResponse:
     unit = _public_unit(request, code)
     with_sub_units = request.GET.get("sub") == "1"
     data = render.handbook_pdf(unit, with_sub_units=with_sub_units)
-    return _pdf(data, f"{unit.name}权力手册{'（含下级单位）' if with_sub_units else ''}.pdf")
+    return pdf_response(data, f"{unit.name}权力手册{'（含下级单位）' if with_sub_units else ''}.pdf")
 
 
 @login_required
 def officials_board(request: HttpRequest, code: str) -> FileResponse:
     unit = _public_unit(request, code)
-    return _pdf(render.officials_board_pdf(unit), f"{unit.name}领导干部公示栏.pdf")
+    return pdf_response(render.officials_board_pdf(unit), f"{unit.name}领导干部公示栏.pdf")
 
 
 @login_required
@@ -55,4 +56,4 @@ def flow_board(request: HttpRequest, item_id: int) -> FileResponse:
     data = render.flow_board_pdf(item.pk) if item is not None else None
     if item is None or data is None:
         raise Http404("事项不存在、未公开、没有公开的流程图或您无权查看")
-    return _pdf(data, f"{item.code}流程图板.pdf")
+    return pdf_response(data, f"{item.code}流程图板.pdf")
