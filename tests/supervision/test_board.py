@@ -108,7 +108,7 @@ def test_the_trend_chart_reads_a_json_island_and_loads_only_local_scripts(county
     assert "2026年10月" in page and "75.0%" in page  # the table beside the chart
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
     assert all('type="application/json"' in attrs or ('src="/static/' in attrs and not body) for attrs, body in scripts)
-    assert " style=" not in page.split("<main>")[1]
+    assert " style=" not in page.split("<main id=\"main\">")[1]
 
 
 @pytest.mark.django_db

@@ -93,7 +93,7 @@ def test_the_console_form_enters_a_finding_and_shows_refusals_beside_their_field
     assert 'href="/console/board/enter/"' in cards_page
     form = client.get(f"/console/board/enter/?receipt={case.receipt}").content.decode()
     assert "<h1>录入其他异常</h1>" in form and f'value="{case.receipt}"' in form
-    main = form.split("<main>")[1]
+    main = form.split("<main id=\"main\">")[1]
     assert " style=" not in main and "<script" not in main
 
     refused = client.post("/console/board/enter/", {"receipt": "YD-ZRZY-20990101-0001-0", "detail": FINDING})

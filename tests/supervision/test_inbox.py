@@ -174,7 +174,7 @@ def test_the_inbox_page_lists_the_cards_newest_first_and_marks_them_read(people:
     case = Case.objects.get(pk=red.target_id)
     assert f'href="/console/cases/{case.receipt}/"' in page
     assert '<span class="badge"><span class="sr">未读</span>2</span>' in page  # the header
-    main = page.split("<main>")[1]
+    main = page.split("<main id=\"main\">")[1]
     assert " style=" not in main and "<script" not in main
 
     done = client.post("/console/inbox/read/?show=unread&page=1", {"card": str(red.pk), "page_card": [red.pk, named.pk]})
