@@ -171,6 +171,10 @@ def test_every_page_meets_wcag_2_1_aa_at_desktop_and_phone_width(
         f"/powers/{item}/apply/", "/cases/", "/powers/999999/", "/powers/?page=0", "/console/login/",
         "/powers/?q=" + "建房" * 60, "/powers/?q=无此事项",
     ], problems)
+    # The API's docs (linked from 开放数据), once Swagger UI has drawn them from the OpenAPI document.
+    resident.goto(base + "/api/v1/docs")
+    resident.wait_for_selector(".opblock-summary-method")
+    check(resident, axe_source, "/api/v1/docs", problems)
     # The offline verifier is a download, opened from the resident's disk.
     saved = tmp_path / "offline.html"
     saved.write_bytes(resident.request.get(base + "/verify/offline.html").body())
