@@ -304,3 +304,36 @@ def test_the_sweep_reports_what_it_finds(browser: Any, axe_source: str) -> None:
     assert "样例 at 1366px: [critical] image-alt: Images must have alternative text (1 nodes: img)" in problems
     assert "样例 at 390px: reflow: the page is 608px wide, it scrolls sideways" in problems  # 600 and the body's margin
     assert "样例: focus-visible: no visible focus on button#go 查询" in problems
+
+
+def test_a_resident_with_a_keyboard_alone_finds_an_item(
+        transactional_db: None, browser: Any, live_server: Any, county: dict[str, Unit]) -> None:
+    """The first Tab shows 跳到正文; from the content the search box is next; typing and Enter search; Tab reaches
+    the item and Enter opens it (WCAG 2.1.1, 2.4.1, 2.4.3), at a phone's width."""
+    village = county["village"]
+    factories.published(village, factories.staff("v_ed", village, Role.EDITOR),
+                        factories.staff("v_rev", village, Role.REVIEWER), code="CX-QT-001", name="村民建房申请初审",
+                        category="other")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    assert skip.evaluate("el => el === document.activeElement") and skip.inner_text() == "跳到正文"
+    box = skip.bounding_box()
+    assert box is not None and 0 <= box["x"] < 390, "the skip link is focused but off the screen"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.type("建房")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/powers/?q=*")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "村民建房申请初审":
+            break
+    else:
+        raise AssertionError("Tab never reached the item found")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/powers/*/")
+    assert page.locator("h1").inner_text() == "村民建房申请初审"
+    page.close()
