@@ -39,7 +39,8 @@ def _fail_skip(report: pytest.CollectReport | pytest.TestReport) -> None:
         return
     report.outcome = "failed"
     report.longrepr = (f"skipped, and CI=true allows no skip for a missing tool: {reason}\n"
-                       "(.ci/run installs Chromium, fonts-noto-cjk and poppler-utils when they are missing)")
+                       "(.ci/run installs Chromium, fonts-noto-cjk, poppler-utils and npm when they are missing, "
+                       "and fetches axe-core)")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -285,7 +285,8 @@ def test_a_refused_upload_is_named_beside_the_field_on_the_portal(office: Office
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert '<span class="small field-error">「setup.pdf」的内容不是PDF、JPG、PNG、OFD文件' in page
+    assert '<span class="small field-error" id="e-materials">「setup.pdf」的内容不是PDF、JPG、PNG、OFD文件' in page
+    assert 'aria-describedby="f-materials-hint e-materials" aria-invalid="true"' in page  # read with the field
     assert 'value="张三"' in page  # what was typed stays
     assert Case.objects.count() == 0 and CaseMaterial.objects.count() == 0 and on_disk(store) == []
 
