@@ -354,3 +354,19 @@ def test_creating_many_at_once_writes_what_creating_one_by_one_writes(county: di
     assert [v.snapshot() for v in many] == [one.snapshot()] * 2
     assert list(LeafQueue.objects.filter(kind="event", ref__in=[e.pk for e in events])
                 .order_by("pk").values_list("ref", flat=True)) == [e.pk for e in events]
+
+
+def test_each_word_of_the_synonym_table_names_one_column_and_each_list_a_template_column() -> None:
+    from collections import Counter
+
+    from sunlit.catalog.excel.columns import BY_KEY, header_key, match_text
+    from sunlit.catalog.rules import synonyms
+
+    headers = synonyms("headers")
+    template = {c.header for c in BY_KEY.values()}
+    words = Counter(match_text(w) for header, ws in headers.items() for w in (header, *ws))
+
+    assert set(headers) <= template
+    assert [w for w, n in words.items() if n > 1] == []
+    for header, ws in headers.items():
+        assert {header_key(w)[0] for w in ws} == {header_key(header)[0]}, header
