@@ -168,6 +168,13 @@ def an_import_report(unit: Unit, editor: User, folder: Path) -> int:
     return job.pk
 
 
+def a_queued_import(unit: Unit, editor: User, folder: Path) -> int:
+    """An import waiting for the task worker: its page follows it until the report."""
+    path = folder / "排队.xlsx"
+    write_powers(path, unit=unit)
+    return import_job_create(unit=unit, author=editor, file=path, file_name="排队.xlsx", reason="核对").pk
+
+
 def a_county(county: dict[str, Unit], editor: User, reviewer: User, office: Office, tmp_path: Path) -> dict[str, Any]:
     """What the pages show: the land bureau's licensing item on its flow (the office fixture), a changed item with
     a history, a cancelled one, a pending change and a draft for the console's badges, the village's
@@ -198,7 +205,8 @@ def a_county(county: dict[str, Unit], editor: User, reviewer: User, office: Offi
         ended_at=dt.datetime(2026, 11, 10, 16, 0, tzinfo=SHANGHAI))
     ApiToken.issue(editor, "数据对接")
     return {"item": office.item.item_id, "changed": changed.item_id, "cancelled": gone.item_id,
-            "receipt": case.receipt, "password": password, "job": an_import_report(land, editor, tmp_path)}
+            "receipt": case.receipt, "password": password, "job": an_import_report(land, editor, tmp_path),
+            "queued": a_queued_import(land, editor, tmp_path)}
 
 
 def test_every_page_meets_wcag_2_1_aa_at_desktop_and_phone_width(
@@ -252,7 +260,8 @@ def test_every_page_meets_wcag_2_1_aa_at_desktop_and_phone_width(
     sweep(clerk, axe_source, base, [
         "/console/", "/console/powers/", "/console/powers/?status=submitted", f"/console/powers/{item}/",
         f"/console/powers/{data['changed']}/", f"/console/powers/{item}/edit/", "/console/powers/new/",
-        f"/console/powers/{item}/flow/", "/console/import/", f"/console/import/{data['job']}/", "/console/tokens/",
+        f"/console/powers/{item}/flow/", "/console/import/", f"/console/import/{data['job']}/",
+        f"/console/import/{data['queued']}/", "/console/tokens/",
         "/console/compliance/", "/console/risks/", "/console/powers/999999/",
     ], problems)
     clerk.goto(f"{base}/console/powers/{item}/edit/")

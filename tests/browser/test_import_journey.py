@@ -80,9 +80,14 @@ def test_the_job_page_follows_a_queued_import_until_its_report(
     assert "排队中" in page.inner_text("main")
     shot(page, "import-queued-390")
 
-    assert '<meta http-equiv="refresh" content="2">' in page.content()
-    import_job_run(job.pk)  # the worker takes it; the page refreshes itself every two seconds
+    # The page follows the job in place (a timed reload would pull the page from under a screen reader's user).
+    page.evaluate("window.stillThisPage = true")
+    assert page.locator("#job-status").get_attribute("aria-busy") == "true"
+    import_job_run(job.pk)  # the worker takes it; the page fetches its news every two seconds
 
     page.wait_for_selector("text=导入完成", timeout=10_000)
     assert "新增的事项\n30" in page.inner_text("main")
+    assert page.evaluate("window.stillThisPage") is True, "the page reloaded"
+    assert page.locator("#job-status").get_attribute("aria-busy") == "false"
+    assert page.locator("#job-note").inner_text() == ""  # no more "本页会自动更新"
     page.close()
