@@ -82,14 +82,13 @@ def import_job_run(job_id: int, *, progress: Callable[[ImportReport], None] | No
         report, status = ImportReport(dry_run=job.dry_run, refused=exc.message), ImportJob.Status.FAILED
     except Exception:
         log.exception("Excel导入任务%s出错", job_id)
-        saved = ImportReport.from_json(ImportJob.objects.get(pk=job_id).report or {})
+        saved = ImportReport.from_json(ImportJob.objects.filter(pk=job_id).values_list("report", flat=True)[0] or {})
         saved.refused = "导入时发生内部错误，已导入的部分见下；请联系管理员，或稍后重新导入同一文件继续"
         report, status = saved, ImportJob.Status.FAILED
     end = clock_mod.now(clock)
     ImportJob.objects.filter(pk=job_id).update(status=status, report=report.as_json(), updated_at=end,
                                                finished_at=end)
-    job.refresh_from_db()
-    return job
+    return ImportJob.objects.defer("workbook").select_related("unit", "author").get(pk=job_id)  # not the file again
 
 
 def job_report(job: ImportJob) -> ImportReport:

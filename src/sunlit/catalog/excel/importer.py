@@ -91,10 +91,6 @@ class ImportReport:
     def refused_rows(self) -> list[int]:
         return sorted({e.row for e in self.errors})
 
-    @property
-    def written(self) -> int:
-        return self.imported + self.changed
-
 
 Progress = Callable[[ImportReport], None]
 
@@ -320,7 +316,6 @@ class _Write:
     code_column: str
     parsed: ParsedRow
     item: PowerItem | None = None  # an existing item: a new version of it; else a new item
-    base: PowerItemVersion | None = None  # the version a new version changes
     parent: PowerItem | None = None
     subs: list[_Write] = field(default_factory=list)
     prefix: str = ""
@@ -364,9 +359,12 @@ class _Write:
             return services.power_item_create(
                 unit=run.unit, code=self.code, content=self.parsed.content, legal_bases=self.parsed.bases,
                 reason=reason, author=run.author, parent=parent, submit=True)
-        assert self.base is not None
-        content, bases = _changed_content(self.base, self.parsed, self.fields)
-        return services.power_version_draft(item=self.item, content=content, legal_bases=bases, reason=reason,
+        # what the sheet gives in place of the item's own (services.power_version_revise keeps the rest)
+        changes = {name: self.parsed.content[name] for name in self.fields if name in self.parsed.content}
+        for name in {"statutory_limit", "promised_limit"} & set(self.fields):
+            changes[f"{name}_unit"] = self.parsed.content[f"{name}_unit"]
+        bases = self.parsed.bases if "legal_bases" in self.fields else None
+        return services.power_version_revise(item=self.item, changes=changes, legal_bases=bases, reason=reason,
                                              author=run.author, submit=True)
 
 
@@ -445,20 +443,19 @@ def _compare(run: _Run, rows: list[int], code: str, column: str, parsed: ParsedR
         else:
             run.report.unchanged += 1
         return None
-    base = newest
-    if newest.status != VersionStatus.APPROVED:  # rejected or withdrawn: the published version is the base
+    if newest.status != VersionStatus.APPROVED:  # rejected or withdrawn: compared with the published version
         if not differs:
             comment = f"（退回意见：{newest.review_comment}）" if newest.review_comment else ""
             run.refuse(rows, [(column, f"本行与事项{code}{newest.get_status_display()}的第{newest.number}版相同"
                                        f"{comment}，请修改后再导入")], code=code)
             return None
         if known.published is not None:
-            base = known.published
-            differs = _differences(base, parsed, given)
+            differs = _differences(known.published, parsed, given)
     if not differs:
         run.report.unchanged += 1
         return None
-    return _Write(rows, code, column, parsed, item=item, base=base, fields=tuple(given))
+    # the new version starts from the published version, as power_version_revise does
+    return _Write(rows, code, column, parsed, item=item, fields=tuple(given))
 
 
 def _listed(fields: list[str]) -> str:
@@ -477,10 +474,6 @@ def _text(value: Any) -> str:
     return re.sub(r"[ \t\xa0]*\n[ \t\xa0]*", "\n", str(value or "").replace("\r\n", "\n")).strip()
 
 
-def _limit(version_or_content: Any, kind: str) -> str:
-    get = version_or_content.get if isinstance(version_or_content, dict) else (
-        lambda name: getattr(version_or_content, name))
-    return format_limit(get(f"{kind}_limit"), str(get(f"{kind}_limit_unit")))
 
 
 def _bases(bases: Iterable[Mapping[str, str]]) -> list[tuple[str, str, str]]:
@@ -495,7 +488,8 @@ def _differences(version: PowerItemVersion, parsed: ParsedRow, given: set[str]) 
         if name not in given:
             continue
         if name in ("statutory_limit", "promised_limit"):
-            same = _limit(version, name.removesuffix("_limit")) == _limit(content, name.removesuffix("_limit"))
+            same = (format_limit(getattr(version, name), getattr(version, f"{name}_unit"))
+                    == format_limit(content[name], content[f"{name}_unit"]))
         elif name in ("handling_post", "responsible_leader"):
             same = getattr(version, f"{name}_id") == content.get(name)
         elif name == "legal_bases":
@@ -506,22 +500,6 @@ def _differences(version: PowerItemVersion, parsed: ParsedRow, given: set[str]) 
         if not same:
             differs.append(name)
     return differs
-
-
-def _changed_content(base: PowerItemVersion, parsed: ParsedRow,
-                     fields: Iterable[str]) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """A new version's content: the base version's, with what the sheet gives (`fields`) in place of it."""
-    content = base.snapshot()
-    bases = content.pop("legal_bases")
-    for name in fields:
-        if name == "legal_bases":
-            bases = parsed.bases
-        elif name in ("statutory_limit", "promised_limit"):
-            content[name] = parsed.content[name]
-            content[f"{name}_unit"] = parsed.content[f"{name}_unit"]
-        elif name in parsed.content:
-            content[name] = parsed.content[name]
-    return content, bases
 
 
 # ----------------------------------------------------------------------------------- main and sub-items
