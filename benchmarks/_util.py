@@ -26,11 +26,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 @contextmanager
-def throwaway_database(url: str | None, name: str) -> Iterator[str]:
+def throwaway_database(url: str | None, name: str, keep: bool = False) -> Iterator[str]:
     """The URL of a new, empty database, dropped (or deleted) when the block ends.
 
     With no URL: a SQLite file in a temporary folder. With a PostgreSQL URL: database `name` on that
     server (the database named in the URL is only used to find the server and is never touched).
+    `keep` (PostgreSQL only): an existing database `name` is used as it is, and kept afterwards, so a
+    long load is paid once while a query is tuned.
     """
     if not url:
         folder = tempfile.mkdtemp(prefix="sunlit-bench-")
@@ -48,15 +50,18 @@ def throwaway_database(url: str | None, name: str) -> Iterator[str]:
 
     server = urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, ""))
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not (keep and exists):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
     os.environ["SUNLIT_DATA_DIR"] = tempfile.mkdtemp(prefix="sunlit-bench-")
     try:
         yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
     finally:
         _close_django_connections()
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            with psycopg.connect(server, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(os.environ["SUNLIT_DATA_DIR"], ignore_errors=True)
 
 
