@@ -7,11 +7,12 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 
 from sunlit.core.models import Event
-from sunlit.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
+from sunlit.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate, Writes
 from sunlit.org.models import Appointment, Official, Post, Unit, UnitKind
 from sunlit.org.selectors import serving
 
@@ -104,3 +105,41 @@ def test_a_refused_write_raises_djangos_error_on_either_path(unit, django_assert
     with pytest.raises(IntegrityError), django_assert_num_queries(1), transaction.atomic():
         insert.run(**values)  # counted: through Django's cursor
     assert Unit.objects.filter(code="T-ZR").count() == 1
+
+
+EVENT_FIELDS = ("at", "actor_id", "action", "object_type", "object_id", "before", "after", "note")
+
+
+def test_writes_sent_together_run_in_order_and_travel_in_one_round_trip_on_postgresql(unit):
+    insert, rename = PreparedInsert(Event, EVENT_FIELDS), PreparedUpdate(Unit, ("name",), expect="name")
+    values = {"at": AT, "actor_id": None, "action": "test.writes", "object_type": "org.unit",
+              "object_id": str(unit.pk), "before": None, "after": {"day": dt.date(2026, 11, 24)}, "note": ""}
+    writes = Writes()
+    first = writes.add(*insert.statement([dict(values, note="一")]))
+    renamed = writes.add(*rename.statement(unit.pk, expected=unit.name, name="测试县自然资源和规划局"), expect_rows=1)
+    second = writes.add(*insert.statement([dict(values, note="二")]))
+    with CaptureQueriesContext(connection) as sent, transaction.atomic():
+        results = writes.send()
+    assert len([q for q in sent.captured_queries if "INSERT" in q["sql"] or "UPDATE" in q["sql"]]) == \
+        (1 if connection.vendor == "postgresql" else 3)
+    assert results[renamed][1] == 1
+    assert Event.objects.get(pk=results[first][0][0][0]).note == "一"
+    assert Event.objects.get(pk=results[second][0][0][0]).note == "二"
+    assert results[first][0][0][0] < results[second][0][0][0]
+    assert Event.objects.get(pk=results[first][0][0][0]).after == {"day": "2026-11-24"}
+    assert Unit.objects.get(pk=unit.pk).name == "测试县自然资源和规划局"
+
+
+def test_writes_whose_swap_lost_raise_and_leave_nothing_written(unit):
+    insert, rename = PreparedInsert(Event, EVENT_FIELDS), PreparedUpdate(Unit, ("name",), expect="name")
+    values = {"at": AT, "actor_id": None, "action": "test.writes.lost", "object_type": "org.unit",
+              "object_id": str(unit.pk), "before": None, "after": None, "note": ""}
+    writes = Writes()
+    writes.add(*insert.statement([values]))
+    writes.add(*rename.statement(unit.pk, expected="别的名字", name="改名"), expect_rows=1,
+               error=LookupError("单位已被他人修改"))
+    with pytest.raises(LookupError, match="单位已被他人修改"), transaction.atomic():
+        writes.send()
+    assert not Event.objects.filter(action="test.writes.lost").exists()
+    assert Unit.objects.get(pk=unit.pk).name == "测试县自然资源局"
+    assert writes.send() == []  # what was sent is gone

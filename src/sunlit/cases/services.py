@@ -44,7 +44,7 @@ from sunlit.core import calendar as official_calendar
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, NotAllowed
-from sunlit.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate
+from sunlit.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate, Writes
 from sunlit.core.visibility import public_queryset
 from sunlit.core.watch import watch
 from sunlit.flows.models import Transition
@@ -131,22 +131,21 @@ def _refresh_deadlines(case: Case, *, stop_closed: bool = False) -> None:
     case.due_confirmed = found.confirmed
 
 
-def _save(case: Case) -> None:
-    """Save what an action may change, under compare-and-swap: the row is locked, and its revision moves on
-    with every action."""
+def _save(case: Case, writes: Writes) -> None:
+    """Save what an action may change, under compare-and-swap (the row is locked, and its revision moves on
+    with every action), with the action's other writes: `writes.send()` refuses a lost swap."""
     expected = case.version
     case.version += 1
-    changed = _CASE_UPDATE.run(case.pk, expected=expected, state=case.state, current_step_id=case.current_step_id,
-                               step_started_at=case.step_started_at, accepted_on=case.accepted_on,
-                               ended_at=case.ended_at, extension_days=case.extension_days, step_due=case.step_due,
-                               due=case.due, statutory_due=case.statutory_due, due_confirmed=case.due_confirmed,
-                               version=case.version)
-    if changed != 1:
-        raise Conflict("办件已被他人同时修改，请刷新后重试", field="case")
-    _watch(case)
+    writes.add(*_CASE_UPDATE.statement(
+        case.pk, expected=expected, state=case.state, current_step_id=case.current_step_id,
+        step_started_at=case.step_started_at, accepted_on=case.accepted_on, ended_at=case.ended_at,
+        extension_days=case.extension_days, step_due=case.step_due, due=case.due, statutory_due=case.statutory_due,
+        due_confirmed=case.due_confirmed, version=case.version),
+        expect_rows=1, error=Conflict("办件已被他人同时修改，请刷新后重试", field="case"))
+    _watch(case, writes)
 
 
-def _watch(case: Case) -> None:
+def _watch(case: Case, writes: Writes | None = None) -> None:
     """What e-supervision watches of a case (core.watch): its current step's limit and its promised limit,
     while its clock runs; nothing once it stops or ends."""
     running = case.state == CaseState.OPEN
@@ -155,11 +154,15 @@ def _watch(case: Case) -> None:
     watch(case, {"case.step": (case.step_due if running else None,
                                f"办件{case.receipt}「{step.name if step else ''}」环节时限"),
                  "case.due": (case.due if running else None, f"办件{case.receipt}承诺办结时限")},
-          unit_code=unit, calendar=where)
+          unit_code=unit, calendar=where, writes=writes)
 
 
-def _tell(case: Case, kind: str, text: str, clock: Clock | None) -> None:
-    _NOTICE_INSERT.run(case_id=case.pk, kind=kind, text=text, at=clock_mod.now(clock))
+def _tell(case: Case, kind: str, text: str, clock: Clock | None, writes: Writes | None = None) -> None:
+    values: dict[str, Any] = {"case_id": case.pk, "kind": kind, "text": text, "at": clock_mod.now(clock)}
+    if writes is None:
+        _NOTICE_INSERT.run(**values)
+    else:
+        writes.add(*_NOTICE_INSERT.statement([values]))
 
 
 def _state(case: Case) -> dict[str, Any]:
@@ -357,35 +360,37 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
         raise DomainError("不予受理或不予许可须写明理由", field="opinion")
     before = _state(case)
     day = clock_mod.local_day(done)
-    _STEP_INSERT.run(case_id=case.pk, step_id=step.pk, started_at=case.step_started_at or done, due=case.step_due,
-                     done_at=done, entered_at=now, done_by_id=actor.pk, official_id=holds.official,
-                     outcome=way.outcome, opinion=text, fee=charged)
+    writes = Writes()  # sent with the event: what this action writes reads nothing it writes
+    writes.add(*_STEP_INSERT.statement([{
+        "case_id": case.pk, "step_id": step.pk, "started_at": case.step_started_at or done, "due": case.step_due,
+        "done_at": done, "entered_at": now, "done_by_id": actor.pk, "official_id": holds.official,
+        "outcome": way.outcome, "opinion": text, "fee": charged}]))
     if step.clock_stops:
         ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=day)
-        _tell(case, NoticeKind.CLOCK_RESTARTED, f"「{step.name}」已结束，自{day:%Y年%m月%d日}起恢复计时。", clock)
+        _tell(case, NoticeKind.CLOCK_RESTARTED, f"「{step.name}」已结束，自{day:%Y年%m月%d日}起恢复计时。", clock, writes)
     if step.kind == StepKind.ACCEPT and target.kind not in (StepKind.CORRECTION, StepKind.NOT_ACCEPTED) \
             and case.accepted_on is None:
         case.accepted_on = day
-        _tell(case, NoticeKind.ACCEPTED, f"您的申请已于{day:%Y年%m月%d日}受理。", clock)
+        _tell(case, NoticeKind.ACCEPTED, f"您的申请已于{day:%Y年%m月%d日}受理。", clock, writes)
     case.current_step, case.step_started_at = target, done
     if target.kind in ENDS:
         case.state, case.ended_at = ENDS[target.kind], done
         ending = f"办理结果：{way.outcome or target.name}。" + (f"理由：{text}。{REMEDIES}" if target.kind != StepKind.DELIVER else "")
-        _tell(case, NoticeKind.ENDED, ending, clock)
+        _tell(case, NoticeKind.ENDED, ending, clock, writes)
     elif target.clock_stops:
         ClockStop.objects.create(case=case, step=target, legal_ground=target.legal_ground, stopped_on=day)
         case.state = CaseState.STOPPED
         _tell(case, NoticeKind.CLOCK_STOPPED, f"自{day:%Y年%m月%d日}起进入「{target.name}」，依据{target.legal_ground}，"
-              "该期间不计入办理时限。", clock)
+              "该期间不计入办理时限。", clock, writes)
     else:
         case.state = CaseState.OPEN
     _refresh_deadlines(case, stop_closed=step.clock_stops)
-    _save(case)
+    _save(case, writes)
     record_event(actor=actor, action="cases.case.step", obj=case, before=before,
                  after={"done": step.key, "outcome": way.outcome, "done_at": done, **_state(case)}, note=text,
                  clock=clock, published=_published(case, "step", {
                      "step": step.key, "step_name": step.name, "outcome": way.outcome, "at": done,
-                     "next": target.key}, now, clock))
+                     "next": target.key}, now, clock), writes=writes)
     return case
 
 
@@ -409,13 +414,15 @@ def case_extend(*, case: Case, days: int, reason: str, approver: Any, clock: Clo
     before = _state(case)
     case.extension_days = days
     _refresh_deadlines(case)
-    _save(case)
+    writes = Writes()
+    _save(case, writes)
     unit = "个工作日" if case.limit_unit == "working" else "日"
     until = case.due or case.statutory_due
     _tell(case, NoticeKind.EXTENDED, f"经本单位负责人批准，办理期限延长{days}{unit}"
-          + (f"，至{until:%Y年%m月%d日}" if until else "") + f"。理由：{text}", clock)
+          + (f"，至{until:%Y年%m月%d日}" if until else "") + f"。理由：{text}", clock, writes)
     record_event(actor=approver, action="cases.case.extend", obj=case, before=before, after=_state(case),
-                 note=text, clock=clock, published=_published(case, "extend", {"days": days, "at": now}, now, clock))
+                 note=text, clock=clock, published=_published(case, "extend", {"days": days, "at": now}, now, clock),
+                 writes=writes)
     return case
 
 
@@ -452,10 +459,11 @@ def _close(case: Case, state: str, reason: str, action: str, actor: Any, clock: 
     closed = ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=clock_mod.local_day(now))
     case.state, case.ended_at = state, now
     _refresh_deadlines(case, stop_closed=bool(closed))
-    _save(case)
-    _tell(case, NoticeKind.ENDED, f"办件{case.get_state_display()}。{reason}", clock)
+    writes = Writes()
+    _save(case, writes)
+    _tell(case, NoticeKind.ENDED, f"办件{case.get_state_display()}。{reason}", clock, writes)
     record_event(actor=actor, action=action, obj=case, before=before, after=_state(case), note=reason, clock=clock,
-                 published=_published(case, state, {"at": now}, now, clock))
+                 published=_published(case, state, {"at": now}, now, clock), writes=writes)
     return case
 
 
@@ -484,9 +492,10 @@ def recompute_deadlines(*, jurisdiction: str, days: list[dt.date], actor: Any = 
         after = _state(case) | {"confirmed": case.due_confirmed}
         if after == before:
             continue
-        _save(case)
+        writes = Writes()
+        _save(case, writes)
         record_event(actor=actor, action="cases.case.deadline", obj=case, before=before, after=after,
-                     note=f"节假日安排变更（{jurisdiction}），期限重新计算", clock=clock)
+                     note=f"节假日安排变更（{jurisdiction}），期限重新计算", clock=clock, writes=writes)
         moved += 1
     follow_ups = (Rating.objects.filter(followed_up_at__isnull=True, follow_up_due__gte=first)
                   .filter(Q(case__calendar=jurisdiction) | Q(case__calendar__startswith=f"{jurisdiction}-"))

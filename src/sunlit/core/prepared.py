@@ -12,6 +12,9 @@ database connection:
 - `PreparedInsert` and `PreparedUpdate` write one row of a model from its fields' own database preparation
   (`get_db_prep_save`), so JSON, dates and times are stored exactly as `save()` stores them.
 
+- `Writes` gathers the writes of one action and sends them together: on PostgreSQL one round trip for
+  all of them instead of one each (the server may sit on another machine), on SQLite one after another.
+
 Statements go through the connection's cursor wrapper: they are counted and logged like any query.
 """
 
@@ -221,6 +224,12 @@ class PreparedInsert:
         return [prepare(values[attname] if attname in values else values[name], connection)
                 for attname, name, prepare in self._prepare]
 
+    def statement(self, rows: Sequence[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list[Any]]:
+        """The SQL and parameters writing `rows` (for `Writes.add`); it returns the new primary keys."""
+        connection = connections[using]
+        params = [p for values in rows for p in self._params(connection, values)]
+        return self._statement(connection, len(rows)), params
+
     def run(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> int:
         return self.run_many([values], using=using)[0]
 
@@ -228,9 +237,7 @@ class PreparedInsert:
         """The new primary keys, in the order of `rows` (a handful: one statement carries them all)."""
         if not rows:
             return []
-        connection = connections[using]
-        params = [p for values in rows for p in self._params(connection, values)]
-        returned, _ = execute(connection, self._statement(connection, len(rows)), params)
+        returned, _ = execute(connections[using], *self.statement(rows, using=using))
         return sorted(int(row[0]) for row in returned)
 
 
@@ -256,11 +263,65 @@ class PreparedUpdate:
             self._sql[connection.vendor] = sql
         return sql
 
-    def run(self, pk: Any, *, expected: Any = None, using: str = DEFAULT_DB_ALIAS, **values: Any) -> int:
+    def statement(self, pk: Any, *, expected: Any = None, using: str = DEFAULT_DB_ALIAS,
+                  **values: Any) -> tuple[str, list[Any]]:
+        """The SQL and parameters of the update (for `Writes.add`)."""
         connection = connections[using]
         params = [prepare(values[attname] if attname in values else values[name], connection)
                   for attname, name, prepare in self._prepare]
         params.append(pk)
         if self.expect is not None:
             params.append(self.expect.get_db_prep_save(expected, connection))
-        return execute(connection, self._statement(connection), params)[1]
+        return self._statement(connection), params
+
+    def run(self, pk: Any, *, expected: Any = None, using: str = DEFAULT_DB_ALIAS, **values: Any) -> int:
+        return execute(connections[using], *self.statement(pk, expected=expected, using=using, **values))[1]
+
+
+class Writes:
+    """The writes of one action, sent together by `send()`: on PostgreSQL as one query (Django's psycopg 3
+    cursors bind parameters on the client, so several statements may travel in one round trip, their results
+    read in turn), elsewhere one after another. A statement added with `expect_rows` raises `error` from
+    `send()` when it changed another number of rows (a compare-and-swap that lost). Nothing added is run
+    before `send()`: an action adds only writes that no read of its own needs first."""
+
+    def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
+        self.using = using
+        self._statements: list[tuple[str, list[Any]]] = []
+        self._checks: list[tuple[int, int, Exception]] = []
+
+    def add(self, sql: str, params: list[Any], *, expect_rows: int | None = None,
+            error: Exception | None = None) -> int:
+        """Queue a statement; its position in what `send()` returns."""
+        self._statements.append((sql, params))
+        if expect_rows is not None:
+            self._checks.append((len(self._statements) - 1, expect_rows, error or RuntimeError(sql)))
+        return len(self._statements) - 1
+
+    def send(self) -> list[tuple[list[Any], int]]:
+        """Run what was added, in order; each statement's rows (RETURNING) and the count of rows it changed."""
+        statements, self._statements = self._statements, []
+        checks, self._checks = self._checks, []
+        connection = connections[self.using]
+        if len(statements) > 1 and connection.vendor == "postgresql" and not connection.execute_wrappers \
+                and not connection.settings_dict["OPTIONS"].get("server_side_binding"):
+            results = _together(connection, statements)
+        else:
+            results = [execute(connection, sql, params) for sql, params in statements]
+        for position, rows, error in checks:
+            if results[position][1] != rows:
+                raise error
+        return results
+
+
+def _together(connection: Any, statements: list[tuple[str, list[Any]]]) -> list[tuple[list[Any], int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+        raw, results = cursor.cursor, []
+        while True:
+            results.append((list(raw.fetchall()) if raw.description else [], raw.rowcount))
+            if not raw.nextset():
+                break
+    if len(results) != len(statements):
+        raise RuntimeError(f"{len(statements)} statements sent together gave {len(results)} results")
+    return results

@@ -18,7 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.models import NATIONAL, Watch, WatchLevel
-from sunlit.core.prepared import execute
+from sunlit.core.prepared import Writes, execute
 
 _COLUMNS = ("kind", "target_type_id", "target_id", "unit_code", "calendar", "label", "due", "level", "changed_at")
 
@@ -37,9 +37,11 @@ def _upsert(connection: object, rows: int) -> str:
 
 
 def watch(obj: models.Model, deadlines: Mapping[str, tuple[dt.date | None, str]], *, unit_code: str,
-          calendar: str = NATIONAL, clock: Clock | None = None, using: str = DEFAULT_DB_ALIAS) -> None:
+          calendar: str = NATIONAL, clock: Clock | None = None, using: str = DEFAULT_DB_ALIAS,
+          writes: Writes | None = None) -> None:
     """Keep the watches of `obj`, one per kind: `deadlines` maps each kind to its due date (None: not
-    watched now) and the label cards will carry. One statement whatever the number of kinds."""
+    watched now) and the label cards will carry. One statement whatever the number of kinds; with `writes`,
+    added to the action's other writes instead of run at once."""
     if not deadlines:
         return
     connection = connections[using]
@@ -49,4 +51,7 @@ def watch(obj: models.Model, deadlines: Mapping[str, tuple[dt.date | None, str]]
     for kind, (due, label) in deadlines.items():
         params += [kind, target_type, obj.pk, unit_code, calendar, label[:200],
                    connection.ops.adapt_datefield_value(due), WatchLevel.NONE.value, at]
-    execute(connection, _upsert(connection, len(deadlines)), params)
+    if writes is not None:
+        writes.add(_upsert(connection, len(deadlines)), params)
+    else:
+        execute(connection, _upsert(connection, len(deadlines)), params)

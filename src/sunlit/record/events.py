@@ -14,7 +14,7 @@ from django.db import models, transaction
 from sunlit.core import clock as clock_mod
 from sunlit.core.clock import Clock
 from sunlit.core.models import Event
-from sunlit.core.prepared import PreparedInsert
+from sunlit.core.prepared import PreparedInsert, Writes
 from sunlit.record.leaf import Leaf, event_leaf
 from sunlit.record.services import enqueue, enqueue_event
 
@@ -32,13 +32,20 @@ def record_event(
     note: str = "",
     published: Leaf | None = None,
     clock: Clock | None = None,
+    writes: Writes | None = None,
 ) -> Event:
     """Write the event and queue its sealed leaf; `published`: the leaf of a record the same action
-    publishes (record.services.record_leaf_for), queued right after it in the same statement."""
+    publishes (record.services.record_leaf_for), queued right after it in the same statement. `writes`: the
+    action's writes gathered so far (core.prepared.Writes), sent with the event's own insert."""
     event = Event(at=clock_mod.now(clock), actor_id=getattr(actor, "pk", None) or None, action=action,
                   object_type=obj._meta.label_lower, object_id=str(obj.pk), before=before, after=after, note=note)
+    values = {name: getattr(event, name) for name in _FIELDS}
     with transaction.atomic(savepoint=False):
-        event.pk = _INSERT.run(**{name: getattr(event, name) for name in _FIELDS})
+        if writes is None:
+            event.pk = _INSERT.run(**values)
+        else:
+            position = writes.add(*_INSERT.statement([values]))
+            event.pk = int(writes.send()[position][0][0][0])
         event._state.adding = False
         enqueue_event(event, published=published, clock=clock)
     return event
