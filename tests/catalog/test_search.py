@@ -89,11 +89,14 @@ def test_results_rank_the_name_then_the_code_then_the_legal_basis(client: Client
     assert found(client, "公路") == ["公路超限检测站设置审批", "超限运输车辆行驶审批", "占用挖掘道路许可"]
 
 
-@pytest.mark.parametrize("dense", [1, 2, 1000])
+@pytest.mark.parametrize(("dense", "head"), [(1, 0), (2, 0), (1000, 0), (1000, 2), (1, 3), (1000, 4000)])
 def test_the_ranking_is_the_same_however_many_matches_a_tier_has(client: Client, listed: dict[str, PowerItemVersion],
-                                                                 monkeypatch: pytest.MonkeyPatch, dense: int) -> None:
-    # PostgreSQL reads a tier with DENSE matches or more in item order, a smaller one whole (index.DENSE).
+                                                                 monkeypatch: pytest.MonkeyPatch, dense: int,
+                                                                 head: int) -> None:
+    # PostgreSQL reads the HEAD rows at the list's head first, then a tier with DENSE matches or more in item
+    # order, a smaller one whole (index.HEAD, index.DENSE): every way gives the same ranking.
     monkeypatch.setattr(index, "DENSE", dense)
+    monkeypatch.setattr(index, "HEAD", head)
     assert found(client, "土地") == ["土地执法（协助）", "对违法占用土地的处罚", "农村村民建房审批", "农村村民住宅用地审批"]
     assert found(client, "xk", page_size=2, page=2) == ["采矿许可证核发"]
 

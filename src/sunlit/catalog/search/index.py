@@ -14,8 +14,11 @@ Why grams, and why these two indexes (STACK.md has the measurements behind this)
 - PostgreSQL: a generated tsvector made of the grams as they are (`array_to_tsvector`, no parser,
   no stemming) with a GIN index.
 
-Both return their matches in item order, so a page stops reading as soon as it is full: the first
-page of a two-character query costs the same at a hundred thousand items as at a thousand. Ranking is
+SQLite's FTS5 returns its matches in item order, so a page stops reading as soon as it is full: the
+first page of a two-character query costs the same at a hundred thousand items as at a thousand.
+PostgreSQL's GIN index reads a posting list whole before it returns a row (tens of milliseconds for a
+common word at a million items), so a tier is first looked for in the rows at the head of the list, in
+item order and by their text alone, where a common word fills its page; only a rarer one goes to the index. Ranking is
 by where every term was found — all in the name, else in the name or by code prefix, else anywhere
 including the legal basis (法律法规名称 and 条款) — then by item; each tier is one query that stops at
 the page's end. Counts stop at `COUNT_CAP` (more shows as "1,000+").
@@ -162,9 +165,13 @@ def _check(sql: _Sql, query: Query, marks: str) -> tuple[str, list[Any]]:
 
 
 def _where(sql: _Sql, query: Query, marks: str, filters: Filters, below: str | None,
-           checked: bool = True) -> tuple[str, list[Any]]:
-    match, params = sql.match(sql.gram_expression(query, marks))
-    clauses = [match]
+           checked: bool = True, matched: bool = True) -> tuple[str, list[Any]]:
+    """The condition of a tier: the grams index's match (unless not `matched`: the rows are read another
+    way), the check of the text itself (unless not `checked`), not found by a tier above, the filters."""
+    clauses, params = [], []
+    if matched:
+        match, params = sql.match(sql.gram_expression(query, marks))
+        clauses.append(match)
     if checked:
         check, p = _check(sql, query, marks)
         clauses.append(check)
@@ -196,6 +203,10 @@ DENSE = 2000
 """PostgreSQL: a tier with at least this many matches is read in item order along the primary key (it
 meets a page's rows within a few thousand); one with fewer is read whole through the GIN index."""
 
+HEAD = 4000
+"""PostgreSQL: how many rows at the head of the list (in item order) a tier reads first, by their text
+alone, before asking the GIN index: a common word fills its page there for a few milliseconds."""
+
 
 def ranked_ids(query: Query, filters: Filters, limit: int) -> list[int]:
     """The first `limit` matching item ids, best first."""
@@ -209,29 +220,39 @@ def ranked_ids(query: Query, filters: Filters, limit: int) -> list[int]:
         sql = _Sql(cursor.db.vendor)
         found: list[int] = []
         for marks, above in _tiers():
-            where, params = _where(sql, query, marks, filters, above)
-            found += _tier(cursor, sql, where, params, limit - len(found))
+            found += _tier(cursor, sql, query, marks, filters, above, limit - len(found))
             if len(found) >= limit:
                 break
     return found
 
 
-def _tier(cursor: Any, sql: _Sql, where: str, params: list[Any], limit: int) -> list[int]:
+def _tier(cursor: Any, sql: _Sql, query: Query, marks: str, filters: Filters, above: str | None,
+          limit: int) -> list[int]:
+    where, params = _where(sql, query, marks, filters, above)
     ordered = f"SELECT e.item_id FROM {sql.source()} WHERE {where} ORDER BY {sql.order()} LIMIT %s"
     if sql.sqlite:  # FTS5 yields its matches in rowid order: the page ends the read
         cursor.execute(ordered, [*params, limit])
         return [row[0] for row in cursor.fetchall()]
-    # PostgreSQL estimates pairs of neighbouring characters as independent (村民 and 民建 are not), so left
-    # to itself it may read every match through the GIN index to sort them for a page of twenty. Ask first
-    # how many there are, up to DENSE (any plan stops early or has little to read); few are sorted here,
-    # many are read in item order along the primary key, where a page's rows come within a few thousand.
+    # PostgreSQL reads a posting list whole before it returns a row, and estimates pairs of neighbouring
+    # characters as independent (村民 and 民建 are not), so left to itself it may read every match of a common
+    # word to sort them for a page of twenty. So: first the head of the list in item order, checked by the
+    # text alone (a common word fills its page there); else ask how many match, up to DENSE, through the
+    # index (few are sorted here); many are read in item order along the primary key, checked by the text.
+    by_text, text_params = _where(sql, query, marks, filters, above, matched=False)
+    cursor.execute(f"SELECT e.item_id FROM (SELECT item_id, unit_id, category, name, code, basis FROM {TABLE} "  # noqa: S608
+                   f"ORDER BY item_id LIMIT %s) e "
+                   f"WHERE {by_text} ORDER BY e.item_id LIMIT %s", [HEAD, *text_params, limit])
+    ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) >= limit:
+        return ids
     cursor.execute(f"SELECT e.item_id FROM {sql.source()} WHERE {where} LIMIT %s", [*params, DENSE])
     ids = [row[0] for row in cursor.fetchall()]
     if len(ids) < DENSE:
         return sorted(ids)[:limit]
     cursor.execute("SET LOCAL enable_bitmapscan = off")
     cursor.execute("SET LOCAL enable_seqscan = off")
-    cursor.execute(ordered, [*params, limit])
+    cursor.execute(f"SELECT e.item_id FROM {TABLE} e WHERE {by_text} ORDER BY e.item_id LIMIT %s",  # noqa: S608
+                   [*text_params, limit])
     rows = [row[0] for row in cursor.fetchall()]
     cursor.execute("SET LOCAL enable_bitmapscan = on")
     cursor.execute("SET LOCAL enable_seqscan = on")
