@@ -161,7 +161,9 @@ def _page(request: HttpRequest, matter: Matter, *, bound: tuple[str, DecisionFor
     forms = {name: action.form(matter, None) for name, action in ACTIONS.items()} if may else {}
     if bound is not None:
         forms[bound[0]] = bound[1]
-        if not may:  # the form is not on the page any more (the matter moved on): its refusal goes above
+        if not may or not matter.requires(ACTIONS[bound[0]].stage):
+            # The form is not on the page (the matter moved on, or its kind has no such stage): the refusal
+            # goes above.
             refused = refused or str(next(iter(bound[1].errors.values()))[0])
     progress = selectors.stage_progress(matter, today)
     return render(request, "console/matter.html", {

@@ -106,7 +106,7 @@ def _lock(matter: Matter) -> Matter:
 
 def _preparing(matter: Matter, stage: str) -> None:
     if matter.status != MatterStatus.PREPARING:
-        raise Conflict(f"「{matter.title}」已{matter.get_status_display()}，议前程序不能再变更", field="matter")
+        raise Conflict(f"「{matter.title}」{matter.get_status_display()}，议前程序不能再变更", field="matter")
     if not matter.requires(stage):
         raise DomainError(f"{matter.get_kind_display()}无需{Stage(stage).label}程序", field="stage")
 
