@@ -65,8 +65,8 @@ def matter_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已提出「{matter.title}」，请按下列程序逐项办理")
             return redirect("console:matter", matter_id=matter.pk)
-    if units.count() == 1 and not form.is_bound:
-        form.initial["unit"] = units.first()
+    if not form.is_bound:
+        form.initial["unit"] = units.first()  # the unit the sponsor's role is held in, before those below it
     return render(request, "console/matter_new.html", {"form": form, "rules": _kind_rules(),
                                                        "desk": selectors.desk(request.user)},
                   status=400 if form.errors else 200)
