@@ -35,13 +35,21 @@ from sunlit.cases.services import case_submit
 from sunlit.catalog import services as catalog
 from sunlit.catalog.excel import write_powers
 from sunlit.catalog.imports import import_job_create, import_job_run
+from sunlit.core.errors import DomainError
 from sunlit.core.models import ApiToken
+from sunlit.core.visibility import Exemption
+from sunlit.decisions import services
+from sunlit.decisions.models import AgendaItem, BodyMember, Matter, Meeting, Position
+from sunlit.decisions.rules import MatterKind
 from sunlit.flows import services as flows
 from sunlit.org.models import Role, Unit
+from sunlit.record.sequencer import sequence_all
 from tests import factories
 from tests.browser import axe_core
 from tests.browser.conftest import needs_chromium
 from tests.cases.conftest import ID_NUMBER, Office, licensing_flow
+from tests.decisions.conftest import Council, council, log_key, pool  # noqa: F401  (the county executive meeting)
+from tests.record.conftest import committed_log  # noqa: F401  (a live server's test leaves the log to empty)
 
 pytestmark = needs_chromium
 
@@ -116,6 +124,21 @@ UNSEEN_FOCUS = """() => {
   document.activeElement && document.activeElement.blur();
   return seen.slice(0, 8);
 }"""
+# Labels (WCAG 1.3.1, 3.3.2, 4.1.2): axe takes a placeholder for a field's name, but the hint disappears once
+# typing starts and many screen readers do not read it. Every field a person fills or chooses from needs a
+# <label>, aria-label, aria-labelledby or title of its own.
+UNLABELLED = """() => {
+  const seen = [];
+  const fields = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]), select, textarea';
+  for (const el of document.querySelectorAll(fields)) {
+    const labelled = [...(el.labels || [])].some(l => l.textContent.trim())
+      || (el.getAttribute("aria-label") || "").trim() || (el.getAttribute("title") || "").trim()
+      || (el.getAttribute("aria-labelledby") || "").split(/\\s+/).some(id => id && document.getElementById(id)
+                                                                     && document.getElementById(id).textContent.trim());
+    if (!labelled) seen.push(el.tagName.toLowerCase() + "[name=" + (el.name || "") + "]");
+  }
+  return seen.slice(0, 8);
+}"""
 WIDEST = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
 
 
@@ -134,6 +157,9 @@ def check(page: Any, axe: str, name: str, problems: list[str]) -> None:
     page.keyboard.press("Tab")
     if unseen := page.evaluate(UNSEEN_FOCUS):
         problems.append(f"{name}: focus-visible: no visible focus on {'; '.join(unseen)}")
+    if unlabelled := page.evaluate(UNLABELLED):
+        problems.append(f"{name}: label: a placeholder is no label, and these controls have nothing else: "
+                        f"{'; '.join(unlabelled)}")
 
 
 def log_in(browser: Any, base: str, user: User) -> Any:
@@ -296,14 +322,14 @@ def test_every_page_meets_wcag_2_1_aa_at_desktop_and_phone_width(
 
 
 def test_the_sweep_reports_what_it_finds(browser: Any, axe_source: str) -> None:
-    """The sweep is not vacuous: a page with an image without alt text, a field without a label, grey text on
-    white, a button whose focus is hidden and a box wider than a phone is reported, naming each rule and the
-    element."""
+    """The sweep is not vacuous: a page with an image without alt text, a field without a label, another with
+    only a placeholder, grey text on white, a button whose focus is hidden and a box wider than a phone is
+    reported, naming each rule and the element."""
     page = browser.new_page()
     page.set_content('<!doctype html><html lang="zh-CN"><head><title>样例</title><style>.faint { color:#bbb; } '
                      'button:focus { outline:none; } .wide { width:600px; }</style></head><body><main>'
                      '<img src="chart.png"><input type="text" name="q" id="q" aria-label="检索">'
-                     '<input type="text" name="p"><p class="faint">说明</p><button id="go">查询</button>'
+                     '<input type="text" name="p"><input type="text" name="r" placeholder="理由"><p class="faint">说明</p><button id="go">查询</button>'
                      '<div class="wide">宽</div></main></body></html>')
     problems: list[str] = []
     check(page, axe_source, "样例", problems)
@@ -311,10 +337,11 @@ def test_the_sweep_reports_what_it_finds(browser: Any, axe_source: str) -> None:
     assert sorted(p.split(": ")[0] + " " + p.split(": ")[1] for p in problems) == [
         "样例 at 1366px [critical] image-alt", "样例 at 1366px [critical] label", "样例 at 1366px [serious] color-contrast",
         "样例 at 390px [critical] image-alt", "样例 at 390px [critical] label", "样例 at 390px [serious] color-contrast",
-        "样例 at 390px reflow", "样例 focus-visible"]
+        "样例 at 390px reflow", "样例 focus-visible", "样例 label"]
     assert "样例 at 1366px: [critical] image-alt: Images must have alternative text (1 nodes: img)" in problems
     assert "样例 at 390px: reflow: the page is 608px wide, it scrolls sideways" in problems  # 600 and the body's margin
     assert "样例: focus-visible: no visible focus on button#go 查询" in problems
+    assert "样例: label: a placeholder is no label, and these controls have nothing else: input[name=p]; input[name=r]" in problems
 
 
 def test_a_resident_with_a_keyboard_alone_finds_an_item(
@@ -348,3 +375,188 @@ def test_a_resident_with_a_keyboard_alone_finds_an_item(
     page.wait_for_url("**/powers/*/")
     assert page.locator("h1").inner_text() == "村民建房申请初审"
     page.close()
+
+
+def a_chief_with_a_pending_change(county: dict[str, Unit], editor: User, reviewer: User) -> tuple[User, int]:
+    """The land bureau's chief, who may both edit and review, and a published item with a change the clerk
+    submitted: its page shows the review forms (approve with an opinion, return with a reason), the withdrawal
+    and the cancellation form at once."""
+    land = county["land"]
+    chief = factories.staff("chief", land, Role.EDITOR, Role.REVIEWER)
+    item = factories.published(land, editor, reviewer, code="XK-010", name="建设用地规划许可")
+    catalog.power_version_revise(item=item.item, changes={"fees": "不收费"}, reason="补充收费", author=editor,
+                                 submit=True)
+    return with_password(chief), item.item_id
+
+
+def test_the_review_and_cancel_forms_of_an_item_meet_wcag_2_1_aa(
+        transactional_db: None, browser: Any, live_server: Any, axe_source: str, county: dict[str, Unit],
+        editor: User, reviewer: User) -> None:
+    """A reviewer's page of an item with a change waiting: every field of its forms named (the opinion, the
+    reason to return, to withdraw, to cancel), also after a return without a reason is refused."""
+    chief, item = a_chief_with_a_pending_change(county, editor, reviewer)
+    base, problems = live_server.url, []
+    page = log_in(browser, base, chief)
+    page.goto(f"{base}/console/powers/{item}/")
+    for form in ("approve", "reject", "withdraw", "cancel"):
+        assert page.locator(f"form[action$='/{form}/']").count() == 1, f"the {form} form is not on the page"
+    page.click("details.mt-third summary")  # the withdrawal, folded away until asked for
+    check(page, axe_source, f"/console/powers/{item}/ with its review, withdrawal and cancel forms", problems)
+    page.click("form[action$='/reject/'] button")
+    assert "退回" in page.inner_text("ul.messages")
+    check(page, axe_source, "an item's return refused for want of a reason", problems)
+    page.close()
+    assert not problems, "WCAG 2.1 A/AA violations (serious or critical):\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def executive(request: pytest.FixtureRequest) -> Council:
+    """The county executive meeting and its staff, with its observer pool (tests.decisions.conftest)."""
+    found: Council = request.getfixturevalue("council")
+    request.getfixturevalue("pool")
+    return found
+
+
+def a_council_at_work(c: Council) -> dict[str, Any]:
+    """The county executive meeting's work at each step a page shows (tests.decisions.conftest's council and
+    observer pool): a meeting decided and signed (one decision published with its observers' draw, one withheld
+    for an exemption for supervisors to review, one waiting to be published); one closed with its minutes half
+    signed; one running (a member absent, the draw's pool frozen, a matter being voted on, one with statements
+    under way, a withdrawal and the principal's early statement refused, one ready for its conclusion); one
+    called with nothing recorded (attendance and the draw to set up); a matter still preparing; a draft open
+    for comment."""
+    sign = services.minutes_sign
+
+    def convene(title: str, *matters: Matter, absent: tuple[BodyMember, ...] = (),
+                attend: bool = True) -> tuple[Meeting, list[AgendaItem]]:
+        meeting = services.meeting_create(body=c.body, title=title, place="县政府三楼会议室", starts_at=c.clock.now(),
+                                          actor=c.secretary)
+        items = [services.agenda_add(meeting=meeting, matter=m, actor=c.secretary) for m in matters]
+        for member in c.members if attend else ():
+            services.attendance_record(meeting=meeting, member=member, present=member not in absent,
+                                       note="出差" if member in absent else "", actor=c.secretary)
+        return meeting, items
+
+    def draw(meeting: Meeting, *, complete: bool) -> None:
+        services.draw_prepare(meeting=meeting, topic="construction", quotas={"expert": 1, "resident": 2, "deputy": 1},
+                              external_source="中国福利彩票双色球第2026150期开奖号码", actor=c.secretary)
+        services.draw_freeze(meeting=meeting, actor=c.secretary)
+        sequence_all()
+        if complete:
+            services.draw_complete(meeting=meeting, external_value="01 05 09 13 22 30 + 07", actor=c.secretary)
+
+    def decide(item: AgendaItem, decision: str) -> None:
+        c.all_state(item)
+        if item.matter.vote_required:
+            for member in c.members:
+                services.vote_cast(item=item, member=member, choice=Position.AGREE, actor=c.secretary)
+        services.conclusion_record(item=item, adopted=True, decision=decision, actor=c.secretary)
+
+    funds = c.prepare(c.matter(MatterKind.FUNDS, title="县城供水管网改造资金安排"))
+    appointment = c.prepare(c.matter(MatterKind.APPOINTMENT, title="任命县交通运输局局长"))
+    project = c.prepare(c.matter(MatterKind.PROJECT, title="县城污水处理厂扩建工程"))
+    signed, (published, withheld, waiting) = convene("县政府第10次常务会议", funds, appointment, project, attend=False)
+    draw(signed, complete=True)
+    for member in c.members:
+        services.attendance_record(meeting=signed, member=member, present=True, actor=c.secretary)
+    for item, decision in ((published, "同意安排1200万元"), (withheld, "同意任命"), (waiting, "同意实施扩建")):
+        decide(item, decision)
+    minutes = services.minutes_generate(meeting=signed, actor=c.secretary)
+    for member in c.members:
+        sign(minutes=minutes, user=c.user_of(member))
+    publication = services.decision_publish(item=published, body="安排县城供水管网改造资金1200万元", actor=c.secretary)
+    services.decision_publish(item=withheld, body="任命县交通运输局局长", exemption=Exemption.PERSONAL_PRIVACY,
+                              exemption_reason="涉及拟任人选的个人信息", actor=c.secretary)
+
+    closed, (roads,) = convene("县政府第11次常务会议", c.prepare(c.matter(title="县城道路交通组织优化方案")))
+    decide(roads, "同意实施")
+    minutes = services.minutes_generate(meeting=closed, actor=c.secretary)
+    for member in c.members[:3]:
+        sign(minutes=minutes, user=c.user_of(member))
+
+    running, (voting, stating, concluding) = convene(
+        "县政府第12次常务会议", c.prepare(c.matter(MatterKind.FUNDS, title="乡村振兴补助资金分配方案")),
+        c.prepare(c.matter(title="县城老旧小区改造方案")),
+        c.prepare(c.matter(MatterKind.PROJECT, title="县第二中学新校区建设")), absent=(c.members[6],))
+    draw(running, complete=False)
+    c.all_state(voting, skip=(c.members[6],))
+    for member in c.members[:3]:
+        services.vote_cast(item=voting, member=member, choice=Position.AGREE, actor=c.secretary)
+    services.withdrawal_declare(item=stating, member=c.members[5], reason="其配偶在改造片区有房产", actor=c.secretary)
+    for member in c.members[1:3]:
+        c.state(stating, member)
+    c.state(stating, c.members[3], Position.DISAGREE, "应先摸清加装电梯的意愿")
+    with pytest.raises(DomainError):
+        c.state(stating, c.principal)  # too early: refused, and the refusal shown
+    c.all_state(concluding, skip=(c.members[6],))
+
+    called, _ = convene("县政府第13次常务会议", c.prepare(c.matter(title="县城停车收费标准调整")), attend=False)
+    services.draw_prepare(meeting=called, topic="construction", quotas={"resident": 1}, external_source="双色球第2026160期",
+                          actor=c.secretary)
+    c.matter(title="县城集中供热规划")  # still preparing: the list says what it lacks
+    consulted = c.matter(title="县城公交线路调整方案")
+    today = c.clock.now().date()
+    consultation = services.consultation_open(matter=consulted, draft_text="拟调整县城公交线路8条", opens_on=today,
+                                              closes_on=today + dt.timedelta(days=29), actor=c.sponsor)
+    return {"publication": publication.pk, "consultation": consultation.pk, "signed": signed.pk,
+            "closed": closed.pk, "running": running.pk, "called": called.pk, "funds": funds.pk}
+
+
+@pytest.mark.usefixtures("committed_log")
+def test_the_major_decision_pages_meet_wcag_2_1_aa(
+        transactional_db: None, browser: Any, live_server: Any, axe_source: str, executive: Council,
+        supervisor: User) -> None:
+    """三重一大: the portal's decisions (open consultations and published decisions), a consultation with its
+    comment form (also refused beside the field), a decision's record, a meeting's observer draw (drawn, and
+    frozen awaiting the external value); the console's matters and their dossier, the meetings, and a meeting
+    at each step (nothing recorded; running: attendance, the draw, statements, votes, a conclusion; minutes
+    awaiting signatures; signed, decisions to publish), as the secretary, and the matters with the exemptions
+    to review as a supervisor."""
+    data = a_council_at_work(executive)
+    base, problems = live_server.url, []
+
+    resident = browser.new_page()
+    sweep(resident, axe_source, base, [
+        "/decisions/",
+        f"/decisions/{data['publication']}/",
+        f"/decisions/consultations/{data['consultation']}/",
+        f"/meetings/{data['signed']}/draw/",
+        f"/meetings/{data['running']}/draw/",
+    ], problems)
+    resident.goto(f"{base}/decisions/consultations/{data['consultation']}/")
+    resident.fill("#f-text", "  ")
+    resident.click("form.stack button[type=submit]")
+    assert "请填写意见" in resident.inner_text("main")
+    check(resident, axe_source, "a comment refused beside its field", problems)
+    resident.close()
+
+    secretary = log_in(browser, base, executive.secretary)
+    sweep(secretary, axe_source, base, [
+        "/console/matters/",
+        "/console/meetings/",
+        f"/console/meetings/{data['called']}/",
+        f"/console/meetings/{data['running']}/",
+        f"/console/meetings/{data['closed']}/",
+        f"/console/meetings/{data['signed']}/",
+    ], problems)
+    # The dossier each matter links to is a PDF of its whole record.
+    secretary.goto(f"{base}/console/matters/")
+    dossier = secretary.locator(f"a[href='/console/matters/{data['funds']}/dossier.pdf']")
+    response = secretary.request.get(base + dossier.get_attribute("href"), timeout=180_000)  # a PDF: slow to make
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    # A signature with a wrong password is refused in a message.
+    secretary.goto(f"{base}/console/meetings/{data['closed']}/")
+    secretary.fill("input[name=password] >> nth=0", "guess")
+    secretary.click("form[action$='/sign/'] button >> nth=0")
+    assert "密码不正确" in secretary.inner_text("ul.messages")
+    check(secretary, axe_source, "a signature refused for a wrong password", problems)
+    secretary.close()
+
+    watcher = log_in(browser, base, with_password(supervisor))
+    sweep(watcher, axe_source, base, [
+        "/console/matters/",
+    ], problems)
+    assert "涉及拟任人选的个人信息" in watcher.inner_text("main")
+    watcher.close()
+
+    assert not problems, "WCAG 2.1 A/AA violations (serious or critical):\n" + "\n".join(problems)

@@ -87,14 +87,10 @@ def _fee(value: Any) -> Decimal | None:
     return fee.quantize(Decimal("0.01"))
 
 
-def _local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
-
-
 # The statements every action repeats, compiled once (core.prepared): a clerk's click pays for running them,
 # not for building their SQL again.
 _LOCKED = PreparedQuery(
-    lambda case_id: Case.objects.select_for_update(of=("self",)).select_related("current_step", "unit", "item")
+    lambda case_id: Case.objects.select_for_update(of=("self",)).select_related("current_step", "unit")
     .annotate(item_public=Exists(public_queryset(PowerItem).filter(pk=OuterRef("item_id"))),
               stopped_before=Exists(ClockStop.objects.filter(case=OuterRef("pk"), restarted_on__isnull=False)))
     .filter(pk=case_id), case_id=PreparedQuery.ID)
@@ -124,7 +120,7 @@ def _refresh_deadlines(case: Case, *, stop_closed: bool = False) -> None:
              and (stop_closed or getattr(case, "stopped_before", True)) else [])
     step = case.current_step
     found = deadlines.compute(
-        cal, unit=case.limit_unit, step_started=_local_day(case.step_started_at) if case.step_started_at else None,
+        cal, unit=case.limit_unit, step_started=clock_mod.local_day(case.step_started_at) if case.step_started_at else None,
         step_limit=step.limit if step is not None and case.is_open else None, accepted_on=case.accepted_on,
         promised=case.promised_limit, promised_unit=case.promised_limit_unit, statutory=case.statutory_limit,
         extension=case.extension_days, stops=stops)
@@ -263,7 +259,7 @@ def _submit(*, item_id: int, applicant_name: str, applicant_id_number: str, appl
             raise NotAllowed("窗口受理须由工作人员登录后录入", field="entered_by")
         if received_at is None:
             raise DomainError("请填写实际收件时间", field="received_at")
-        if item.unit_id not in held(entered_by, _local_day(now)).units:
+        if item.unit_id not in held(entered_by, clock_mod.local_day(now)).units:
             raise NotAllowed(f"您不在{item.unit.name}任职，不能录入其办件", field="entered_by")
     received = received_at or now
     if received > now:
@@ -276,7 +272,7 @@ def _submit(*, item_id: int, applicant_name: str, applicant_id_number: str, appl
     version = item.published_version
     unit = Unit.objects.select_for_update().get(pk=item.unit_id)  # one receipt sequence per unit at a time
     password = receipt.new_password()
-    number = _new_receipt(unit, _local_day(received))
+    number = _new_receipt(unit, clock_mod.local_day(received))
     case = Case(
         receipt=number, password_hash=receipt.password_digest(number, password), item=item,
         unit=unit, flow_version=flow.version, calendar=unit_calendar(unit), channel=channel,
@@ -344,7 +340,7 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     if done < case.received_at:
         raise DomainError(f"办理时间不能早于收件时间（{timezone.localtime(case.received_at):%Y-%m-%d %H:%M}）",
                           field="done_at")
-    holds = held(actor, _local_day(done))
+    holds = held(actor, clock_mod.local_day(done))
     if not holds.may_do(case):
         if step.post_id is not None:
             post = Post.objects.get(pk=step.post_id)
@@ -357,7 +353,7 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     if target.kind in (StepKind.NOT_ACCEPTED, StepKind.DENIED) and not text:
         raise DomainError("不予受理或不予许可须写明理由", field="opinion")
     before = _state(case)
-    day = _local_day(done)
+    day = clock_mod.local_day(done)
     _STEP_INSERT.run(case_id=case.pk, step_id=step.pk, started_at=case.step_started_at or done, due=case.step_due,
                      done_at=done, entered_at=now, done_by_id=actor.pk, official_id=holds.official,
                      outcome=way.outcome, opinion=text, fee=charged)
@@ -405,7 +401,7 @@ def case_extend(*, case: Case, days: int, reason: str, approver: Any, clock: Clo
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION:
         raise DomainError(f"延长天数应为1至{MAX_EXTENSION}", field="days")
     text = _text(reason, "reason", "延期理由")
-    if case.unit_id not in held(approver, _local_day(now)).heads:
+    if case.unit_id not in held(approver, clock_mod.local_day(now)).heads:
         raise NotAllowed(f"延期须经{case.unit.name}负责人批准", field="approver")
     before = _state(case)
     case.extension_days = days
@@ -450,7 +446,7 @@ def _close(case: Case, state: str, reason: str, action: str, actor: Any, clock: 
         raise Conflict(f"办件{case.get_state_display()}，不能再{'撤回' if state == CaseState.WITHDRAWN else '作废'}",
                        field="case")
     before = _state(case)
-    closed = ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=_local_day(now))
+    closed = ClockStop.objects.filter(case=case, restarted_on=None).update(restarted_on=clock_mod.local_day(now))
     case.state, case.ended_at = state, now
     _refresh_deadlines(case, stop_closed=bool(closed))
     _save(case)

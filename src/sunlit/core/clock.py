@@ -64,5 +64,11 @@ def now(clock: Clock | None = None) -> dt.datetime:
     return (clock or _current).now()
 
 
+def local_day(moment: dt.datetime) -> dt.date:
+    """The day `moment` falls on in the county's time (settings.TIME_ZONE), which is the day limits count
+    in whatever time zone a request may have activated."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
+
+
 def today(clock: Clock | None = None) -> dt.date:
-    return timezone.localdate(now(clock))
+    return local_day(now(clock))

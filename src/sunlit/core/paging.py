@@ -1,18 +1,24 @@
-"""Page numbers (页码): one rule for the portal's pages and the API.
+"""Page numbers (页码): one rule for the portal's pages, the console's and the API.
 
 Pages count from 1. No number means the first page; 0, a negative number or anything that is not a whole
 number is refused with 400, naming the field, never quietly turned into the last page (Django's
-`Paginator.get_page` does that for 0). A number past the end gives the last page on the portal and an
-empty page in the API, as before.
+`Paginator.get_page` does that for 0). A number past the end gives the last page on the portal and the
+console, and an empty page in the API.
+
+Every list page is cut here (`paginate`): no other module builds a Django Paginator
+(tests/core/test_paging.py holds the project to that).
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 
 from sunlit.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
 
 MAX_PAGE = 100_000
 T = TypeVar("T")
@@ -38,3 +44,10 @@ def get_page(paginator: Paginator[T], raw: Any) -> Page[T]:
     """The page of `paginator` a request asks for (`raw`, its `page` parameter): refused by `page_number`,
     the last one when past the end."""
     return paginator.page(min(page_number(raw), max(paginator.num_pages, 1)))
+
+
+def paginate(items: _SupportsPagination[T], per_page: int, raw: Any) -> Page[T]:
+    """The page of `items` (a queryset, a list, or anything sliced like one) that a request's `page`
+    parameter (`raw`) asks for, `per_page` to a page: refused by `page_number`, the last page when past
+    the end."""
+    return get_page(Paginator(items, per_page), raw)

@@ -61,14 +61,30 @@ def execute(connection: Any, sql: str, params: Sequence[Any]) -> tuple[list[Any]
 _NATIVE: dict[str, str] = {}
 
 # Fields whose database preparation gives back a value of these exact types unchanged (a str to a text
-# column, an int to an integer or a foreign key, a bool, None): such a value is passed as it is, any other
-# (a date, a time, JSON, a str subclass such as a choice) goes through the field's get_db_prep_save.
+# column, an int to an integer or a foreign key, a bool, None): such a value is passed as it is. An aware
+# datetime to a DateTimeField and a date to a DateField go straight to the backend's adaptation (what
+# get_db_prep_save ends in, past the checks such a value passes anyway); any other value (a naive datetime,
+# JSON, a str subclass such as a choice) goes through the field's get_db_prep_save.
 _AS_IS_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
 _AS_IS_TYPES = frozenset({str, int, bool, type(None)})
 
 
 def _preparer(field: models.Field[Any, Any]) -> Callable[[Any, Any], Any]:
     slow = field.get_db_prep_save
+    if isinstance(field, models.DateTimeField):
+        def prepare_moment(value: Any, connection: Any) -> Any:
+            if type(value) is dt.datetime and value.tzinfo is not None:
+                return connection.ops.adapt_datetimefield_value(value)
+            return value if value is None else slow(value, connection)
+
+        return prepare_moment
+    if isinstance(field, models.DateField):
+        def prepare_day(value: Any, connection: Any) -> Any:
+            if type(value) is dt.date:
+                return connection.ops.adapt_datefield_value(value)
+            return value if value is None else slow(value, connection)
+
+        return prepare_day
     if not isinstance(field, _AS_IS_FIELDS):
         return slow
     if isinstance(field, models.ForeignKey) and not isinstance(field.target_field, models.IntegerField):
@@ -78,6 +94,8 @@ def _preparer(field: models.Field[Any, Any]) -> Callable[[Any, Any], Any]:
         return value if type(value) in _AS_IS_TYPES else slow(value, connection)
 
     return prepare
+
+
 _DATE_SENTINEL = dt.date(1001, 1, 1)
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.paginator import Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -58,8 +58,8 @@ def power_list(request: HttpRequest) -> HttpResponse:
     else:
         listed = selectors.NarrowPages(selectors.public_powers(unit_code=unit_code, category=category,
                                                                include_sub_units=True))
-    pages: Paginator[PowerItem] = Paginator(listed, PAGE_SIZE)  # type: ignore[arg-type]
-    return render(request, "portal/power_list.html", {**context, "page": paging.get_page(pages, request.GET.get("page"))})
+    page: Page[PowerItem] = paging.paginate(listed, PAGE_SIZE, request.GET.get("page"))  # type: ignore[arg-type]
+    return render(request, "portal/power_list.html", {**context, "page": page})
 
 
 def power_detail(request: HttpRequest, item_id: int) -> HttpResponse:

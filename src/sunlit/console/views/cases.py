@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +23,7 @@ from sunlit.cases import selectors, services
 from sunlit.cases.models import Case, CaseState, CaseStep, Channel, RatingLevel
 from sunlit.cases.receipt import mask_id_number
 from sunlit.cases.selectors import CaseFile, CaseStateKind, Timing
-from sunlit.core import clock
+from sunlit.core import clock, paging
 from sunlit.core.errors import DomainError
 from sunlit.org.selectors import posts_held
 
@@ -67,7 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = selectors.staff_cases(viewer=request.user, day=today, state=state or None, mine=mine, overdue=overdue,
                                   q=q, unit=board.get("unit") or None, decided_in=_month(board.get("decided", "")),
                                   timing=board.get("timing") or None, rating=board.get("rating") or None)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paging.paginate(cases, PAGE_SIZE, request.GET.get("page"))
     rows = [Row(c, mask_id_number(c.applicant_id_number),
                 _lateness(c.step_due, today, c.state == CaseState.OPEN),
                 _lateness(c.due, today, c.state == CaseState.OPEN)) for c in page]

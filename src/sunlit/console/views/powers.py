@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,7 +13,10 @@ from django.views.decorators.http import require_POST
 from sunlit.catalog import permissions, selectors, services
 from sunlit.catalog.models import VersionStatus
 from sunlit.catalog.permissions import EDIT_ROLES, READ_ROLES
+from sunlit.core import paging
 from sunlit.core.errors import DomainError
+
+PAGE_SIZE = 30
 
 
 @login_required
@@ -24,7 +26,7 @@ def power_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     unit_code = request.GET.get("unit") or None
     items = selectors.staff_powers(viewer=request.user, unit_code=unit_code, q=q, status=status)
-    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    page = paging.paginate(items, PAGE_SIZE, request.GET.get("page"))
     for item in page:
         latest = getattr(item, "latest_status", None)
         item.latest_status_label = VersionStatus(latest).label if latest else ""  # type: ignore[attr-defined]

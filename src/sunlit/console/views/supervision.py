@@ -11,12 +11,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sunlit.core import clock
+from sunlit.core import clock, paging
 from sunlit.core.errors import DomainError
 from sunlit.supervision import selectors, services
 from sunlit.supervision.models import CardLevel, CardState
@@ -74,7 +73,7 @@ def _cards_page(request: HttpRequest, filters: dict[str, str], *, errors: dict[i
                 values: dict[int, str] | None = None, refused: str = "", status: int = 200) -> HttpResponse:
     cards = selectors.open_cards(viewer=request.user, unit=filters.get("unit"), level=filters.get("level"),
                                  trigger=filters.get("trigger"))
-    page = Paginator(cards, CARDS_PAGE).get_page(request.GET.get("page"))
+    page = paging.paginate(cards, CARDS_PAGE, request.GET.get("page"))
     units = selectors.board_units(request.user).filter(cards__state=CardState.OPEN).distinct()
     triggers = sorted({t for t in selectors.open_cards(viewer=request.user).values_list("trigger", flat=True)})
     return render(request, "console/board_cards.html", {
@@ -159,7 +158,7 @@ def _inbox_query(source: Any) -> str:
 def inbox(request: HttpRequest) -> HttpResponse:
     unread = request.GET.get("show") == "unread"
     cards = selectors.inbox(viewer=request.user, day=clock.today(), unread=unread)
-    page = Paginator(cards, INBOX_PAGE).get_page(request.GET.get("page"))
+    page = paging.paginate(cards, INBOX_PAGE, request.GET.get("page"))
     rows = selectors.card_rows(list(page))
     return render(request, "console/inbox.html", {
         "page": page, "rows": rows, "unread": unread, "query": _inbox_query(request.GET),
