@@ -332,12 +332,16 @@ def member_candidates(body: Body) -> QuerySet[Official]:
             .select_related("unit").order_by("unit__path", "sort_order", "name"))
 
 
+def agenda_matters(meeting: Meeting) -> QuerySet[Matter]:
+    """The matters a meeting's body may decide: those of its unit and the units below it."""
+    return Matter.objects.filter(unit__path__startswith=meeting.body.unit.path).select_related("unit")
+
+
 def agenda_candidates(meeting: Meeting, today: dt.date) -> list[tuple[Matter, list[str]]]:
-    """The matters of the body's unit and the units below it still in preparation, each with what it lacks
-    (empty: ready for the agenda), ready ones first."""
-    matters = Matter.objects.filter(unit__path__startswith=meeting.body.unit.path, status=MatterStatus.PREPARING)
-    rows = [(m, missing_stages(m, today)) for m in matters.select_related("unit").order_by("-created_at", "-pk")[:200]]
-    return sorted(rows, key=lambda row: bool(row[1]))
+    """The body's matters still in preparation, each with what it lacks (empty: ready for the agenda), ready
+    ones first."""
+    matters = agenda_matters(meeting).filter(status=MatterStatus.PREPARING).order_by("-created_at", "-pk")[:200]
+    return sorted(((m, missing_stages(m, today)) for m in matters), key=lambda row: bool(row[1]))
 
 
 @dataclass(frozen=True)

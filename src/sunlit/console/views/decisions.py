@@ -25,7 +25,6 @@ from sunlit.decisions.models import (
     AgendaItem,
     Attendance,
     BodyMember,
-    Matter,
     MatterStatus,
     Meeting,
     MeetingState,
@@ -91,8 +90,7 @@ def _agenda(request: HttpRequest, meeting: Meeting) -> str:
     """列入议程: a matter of the body's unit or a unit below it; agenda_add refuses one not ready, naming what
     it lacks."""
     raw = request.POST.get("matter", "")
-    matter = Matter.objects.filter(pk=int(raw) if raw.isdigit() else 0,
-                                   unit__path__startswith=meeting.body.unit.path).first()
+    matter = selectors.agenda_matters(meeting).filter(pk=int(raw) if raw.isdigit() else 0).first()
     if matter is None:
         raise DomainError("请选择要列入议程的事项", field="matter")
     item = services.agenda_add(meeting=meeting, matter=matter, actor=request.user)
@@ -192,8 +190,8 @@ def _draw_complete(request: HttpRequest, meeting: Meeting) -> str:
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, Meeting], str]] = {
-    "agenda": _agenda, "attendance": _attendance, "presider": _presider, "withdraw": _withdraw, "state": _state, "vote": _vote,
-    "conclude": _conclude, "minutes": _minutes, "sign": _sign, "publish": _publish, "draw-prepare": _draw_prepare,
+    "agenda": _agenda, "attendance": _attendance, "presider": _presider, "withdraw": _withdraw, "state": _state,
+    "vote": _vote, "conclude": _conclude, "minutes": _minutes, "sign": _sign, "publish": _publish, "draw-prepare": _draw_prepare,
     "draw-freeze": _draw_freeze, "draw-complete": _draw_complete,
 }
 
