@@ -560,3 +560,62 @@ def test_the_major_decision_pages_meet_wcag_2_1_aa(
     watcher.close()
 
     assert not problems, "WCAG 2.1 A/AA violations (serious or critical):\n" + "\n".join(problems)
+
+
+@pytest.mark.usefixtures("committed_log")
+def test_the_major_decision_preparation_pages_meet_wcag_2_1_aa(
+        transactional_db: None, browser: Any, live_server: Any, axe_source: str, executive: Council) -> None:
+    """三重一大 before the meeting: as the sponsor, the dashboard's links, the proposal form and a matter's page at
+    its stages (a fresh one with every form, one part done, one waiting for legality review), also with a comment
+    period refused beside its reason; as the legal office, the reviews waiting and one review, also refused for
+    want of an outcome; as the secretary, the bodies, a body with its members and meetings, and the observer
+    pool, also refused beside the pool code."""
+    c = executive
+    fresh = c.matter(title="县城集中供热规划")
+    waiting = c.prepare(c.matter(MatterKind.FUNDS, title="县城供水管网改造资金安排"), legality=None)
+    partly = c.matter(title="县城公交线路调整方案")
+    services.stage_record(matter=partly, stage="research", body="问卷调查1200份", actor=c.sponsor)
+    today = c.clock.now().date()
+    services.consultation_open(matter=partly, draft_text="拟调整县城公交线路8条", opens_on=today,
+                               closes_on=today + dt.timedelta(days=29), actor=c.sponsor)
+    base, problems = live_server.url, []
+
+    sponsor = log_in(browser, base, c.sponsor)
+    sweep(sponsor, axe_source, base, [
+        "/console/",
+        "/console/matters/new/",
+        f"/console/matters/{fresh.pk}/",
+        f"/console/matters/{partly.pk}/",
+        f"/console/matters/{waiting.pk}/",
+    ], problems)
+    sponsor.goto(f"{base}/console/matters/{fresh.pk}/")
+    sponsor.fill("#id_consultation-draft_text", "征求意见稿")
+    sponsor.fill("#id_consultation-closes_on", (today + dt.timedelta(days=9)).isoformat())
+    sponsor.click("form[action$='/consultation/'] button[type=submit]")
+    assert sponsor.locator("#id_consultation-shorter_reason").get_attribute("aria-invalid") == "true"
+    check(sponsor, axe_source, "a comment period refused beside its reason", problems)
+    sponsor.close()
+
+    lawyer = log_in(browser, base, c.lawyer)
+    review = waiting.legality_reviews.get().pk
+    sweep(lawyer, axe_source, base, ["/console/", "/console/legality/", f"/console/legality/{review}/"], problems)
+    lawyer.fill("#id_conclude-opinion", "符合法律法规")
+    lawyer.click("form[action$='/conclude/'] button[type=submit]")
+    assert "请选择审查结论" in lawyer.inner_text("main")
+    check(lawyer, axe_source, "a legality conclusion refused for want of an outcome", problems)
+    lawyer.close()
+
+    secretary = log_in(browser, base, c.secretary)
+    sweep(secretary, axe_source, base, ["/console/bodies/", f"/console/bodies/{c.body.pk}/", "/console/observers/"],
+          problems)
+    secretary.click("summary:has-text('加入旁听人员库')")
+    secretary.fill("#id_observer-code", "观察员")
+    secretary.fill("#id_observer-name", "王建国")
+    secretary.select_option("#id_observer-category", "resident")
+    secretary.check("#id_observer-topics_1")
+    secretary.click("form[action='/console/observers/'] button[type=submit]")
+    assert secretary.locator("#id_observer-code").get_attribute("aria-invalid") == "true"
+    check(secretary, axe_source, "a person refused beside the pool code", problems)
+    secretary.close()
+
+    assert not problems, "WCAG 2.1 A/AA violations (serious or critical):\n" + "\n".join(problems)

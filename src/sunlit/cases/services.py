@@ -12,6 +12,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.core.files import File
@@ -42,6 +43,7 @@ from sunlit.catalog.permissions import require_review
 from sunlit.catalog.selectors import public_power
 from sunlit.core import calendar as official_calendar
 from sunlit.core import clock as clock_mod
+from sunlit.core import fields
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError, NotAllowed
 from sunlit.core.prepared import PreparedInsert, PreparedQuery, PreparedUpdate, Writes
@@ -66,13 +68,8 @@ MAX_FEE = Decimal("1000000")  # 元: far above any fee an item publishes; a typo
 
 # ------------------------------------------------------------------------------------------- helpers
 
-def _text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError(f"请填写{label}", field=field)
-    if len(text) > limit:
-        raise DomainError(f"{label}不能超过{limit}个字", field=field)
-    return text
+_text = partial(fields.text, limit=MAX_TEXT)
+"""A case's text field (an opinion, a reason), at most MAX_TEXT characters unless the call says otherwise."""
 
 
 def _fee(value: Any) -> Decimal | None:

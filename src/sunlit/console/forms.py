@@ -35,7 +35,7 @@ _HELP = {
 }
 
 
-def _chinese_messages(form: forms.Form) -> None:
+def chinese_messages(form: forms.Form) -> None:
     """Messages that name the field (Django's own are Chinese too, but say only '这个字段是必填项')."""
     for name, field in form.fields.items():
         label = field.label or name
@@ -45,7 +45,7 @@ def _chinese_messages(form: forms.Form) -> None:
             field.error_messages["invalid"] = f"{label}应为整数天数"
 
 
-class _Labelled(forms.ModelChoiceField):
+class LabelledChoice(forms.ModelChoiceField):
     def __init__(self, *args: Any, label_of: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.label_of = label_of
@@ -69,9 +69,9 @@ class VersionForm(forms.Form):
         made = fields_for_model(PowerItemVersion, fields=[*CONTENT_FIELDS, "reason"])
         keep_post = base.handling_post_id if base else None
         keep_leader = base.responsible_leader_id if base else None
-        made["handling_post"] = _Labelled(selectors.posts_to_handle(unit, keep_post), label="承办岗位",
+        made["handling_post"] = LabelledChoice(selectors.posts_to_handle(unit, keep_post), label="承办岗位",
                                           required=False, empty_label="（不指定）", label_of=_post_label(unit))
-        made["responsible_leader"] = _Labelled(selectors.leaders_to_name(unit, keep_leader), label="责任领导",
+        made["responsible_leader"] = LabelledChoice(selectors.leaders_to_name(unit, keep_leader), label="责任领导",
                                                required=False, empty_label="（不指定）", label_of=_leader_label(unit))
         for kind in ("statutory", "promised"):
             name = f"{kind}_limit"
@@ -86,7 +86,7 @@ class VersionForm(forms.Form):
         made["reason"] = forms.CharField(label="变更理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
                                          help_text="审核人和公众在版本历史中看到的理由")
         self.fields.update(made)
-        _chinese_messages(self)
+        chinese_messages(self)
 
     def _item_fields(self, unit: Unit) -> dict[str, forms.Field]:
         return {}
@@ -110,7 +110,7 @@ class NewItemForm(VersionForm):
     def _item_fields(self, unit: Unit) -> dict[str, forms.Field]:
         return {
             "code": forms.CharField(label="事项编码", max_length=64, help_text="在本单位内唯一，如 XK-001；前导零照写"),
-            "main_item": _Labelled(selectors.main_items(unit), label="主项", required=False,
+            "main_item": LabelledChoice(selectors.main_items(unit), label="主项", required=False,
                                    empty_label="（本事项是主项）", help_text="新增子项时选择它所属的主项",
                                    label_of=lambda i: f"{i.code} {i.latest_name or ''}"),
         }
@@ -139,7 +139,7 @@ class LegalBasisForm(forms.Form):
         self.fields.update(fields_for_model(LegalBasis, fields=["law", "article", "excerpt"]))
         self.fields["law"].help_text = "不必加书名号"
         self.fields["excerpt"].widget.attrs["rows"] = 2
-        _chinese_messages(self)
+        chinese_messages(self)
 
 
 class BaseLegalBases(forms.BaseFormSet):

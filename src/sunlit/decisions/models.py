@@ -483,6 +483,10 @@ class Observer(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def topic_labels(self) -> list[str]:
+        return [Topic(t).label for t in self.topics or [] if t in Topic.values]
+
 
 @publishable(lambda: models.Q(frozen_at__isnull=False) & open_q("meeting__"))
 class ObserverDraw(models.Model):

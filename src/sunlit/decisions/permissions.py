@@ -33,7 +33,11 @@ def require_secretary(user: Any, unit: Unit) -> None:
         raise NotAllowed(f"您不是{unit.name}的会议秘书", field="unit")
 
 
-def require_pool_keeper(user: Any) -> None:
+def keeps_pool(user: Any) -> bool:
     """The observer pool is the county's, kept by a secretary of any unit (the party office)."""
-    if not units_for(user, SECRETARY_ROLES).exists():
+    return units_for(user, SECRETARY_ROLES).exists()
+
+
+def require_pool_keeper(user: Any) -> None:
+    if not keeps_pool(user):
         raise NotAllowed("您没有维护旁听人员库的权限", field="observer")

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from sunlit.core.models import Event
 from sunlit.core.tlog.merkle import leaf_hash
@@ -15,11 +15,14 @@ from sunlit.core.visibility import Exemption, public_queryset
 from sunlit.decisions.models import (
     AgendaItem,
     Attendance,
+    Body,
     BodyMember,
     Consultation,
     Execution,
+    Expert,
     LegalityReview,
     Matter,
+    MatterStatus,
     Meeting,
     MeetingState,
     Minutes,
@@ -34,44 +37,65 @@ from sunlit.decisions.models import (
     Vote,
     Withdrawal,
 )
-from sunlit.decisions.permissions import LEGAL_ROLES, SECRETARY_ROLES, SPONSOR_ROLES
+from sunlit.decisions.permissions import LEGAL_ROLES, SECRETARY_ROLES, SPONSOR_ROLES, keeps_pool
 from sunlit.decisions.rules import MatterKind, Stage, quorum_met
-from sunlit.org.models import Role
-from sunlit.org.permissions import units_for
+from sunlit.org.models import Official, Role, Unit
+from sunlit.org.permissions import has_role, units_for
 from sunlit.record import selectors as log
 from sunlit.record.models import Checkpoint
 
 # ------------------------------------------------------------------------------------------- matters
 
 
-def missing_stages(matter: Matter, today: dt.date) -> list[str]:
-    """What keeps a matter off an agenda, in the stages' order, each in words a clerk reads: a required
-    stage not done, or a legality review that failed (with its opinion). Empty when it is ready."""
-    missing: list[str] = []
+@dataclass(frozen=True)
+class StageProgress:
+    """One stage a matter requires, as its page shows it: done or not, and what it still lacks in the words
+    the agenda's refusal uses ("" when done, and for the collective discussion, which the meeting does)."""
+
+    stage: str
+    label: str
+    done: bool
+    lacking: str
+
+
+def stage_progress(matter: Matter, today: dt.date) -> list[StageProgress]:
+    """Each stage the matter requires, in the stages' order, with what it lacks: a document stage not recorded,
+    a comment period not opened, still running or not answered, no expert opinion, a legality review not sent,
+    pending (with its earliest conclusion date) or failed (with its opinion)."""
+    progress: list[StageProgress] = []
     recorded = set(StageRecord.objects.filter(matter=matter).values_list("stage", flat=True))
     for stage in matter.required_stages:
         label = Stage(stage).label
+        lacking = ""
         if stage in (Stage.RESEARCH, Stage.DRAFT, Stage.RISK) and stage not in recorded:
-            missing.append(label)
+            lacking = label
         elif stage == Stage.PARTICIPATION:
             consultation = Consultation.objects.filter(matter=matter).first()
             if consultation is None:
-                missing.append(f"{label}（未公开征求意见）")
+                lacking = f"{label}（未公开征求意见）"
             elif consultation.closes_on >= today:
-                missing.append(f"{label}（征求意见期至{consultation.closes_on:%Y-%m-%d}，尚未结束）")
+                lacking = f"{label}（征求意见期至{consultation.closes_on:%Y-%m-%d}，尚未结束）"
             elif not consultation.answer_summary:
-                missing.append(f"{label}（未公布意见采纳情况）")
+                lacking = f"{label}（未公布意见采纳情况）"
         elif stage == Stage.EXPERT and not matter.expert_opinions.exists():
-            missing.append(f"{label}（无专家论证意见）")
+            lacking = f"{label}（无专家论证意见）"
         elif stage == Stage.LEGALITY:
             review = latest_legality_review(matter)
             if review is None:
-                missing.append(f"{label}（未送审）")
+                lacking = f"{label}（未送审）"
             elif review.passed is None:
-                missing.append(f"{label}（审查中，最早{review.earliest_on:%Y-%m-%d}作出结论）")
+                lacking = f"{label}（审查中，最早{review.earliest_on:%Y-%m-%d}作出结论）"
             elif not review.passed:
-                missing.append(f"{label}未通过：{review.opinion}")
-    return missing
+                lacking = f"{label}未通过：{review.opinion}"
+        done = matter.status == MatterStatus.DECIDED if stage == Stage.DISCUSSION else not lacking
+        progress.append(StageProgress(stage, label, done, lacking))
+    return progress
+
+
+def missing_stages(matter: Matter, today: dt.date) -> list[str]:
+    """What keeps a matter off an agenda, in the stages' order, each in words a clerk reads: a required
+    stage not done, or a legality review that failed (with its opinion). Empty when it is ready."""
+    return [p.lacking for p in stage_progress(matter, today) if p.lacking]
 
 
 def latest_legality_review(matter: Matter) -> LegalityReview | None:
@@ -286,6 +310,40 @@ def meeting_for(viewer: Any, meeting_id: int) -> Meeting | None:
     return meetings_for(viewer).filter(pk=meeting_id).first()
 
 
+def secretary_units(viewer: Any) -> QuerySet[Unit]:
+    return units_for(viewer, SECRETARY_ROLES).order_by("path")
+
+
+def bodies_for(viewer: Any) -> QuerySet[Body]:
+    """The deciding bodies of the units the viewer is a secretary of (the party or government office)."""
+    return (Body.objects.filter(unit__in=units_for(viewer, SECRETARY_ROLES)).select_related("unit")
+            .annotate(member_count=Count("members", filter=Q(members__active=True))).order_by("unit__path", "name"))
+
+
+def body_for(viewer: Any, body_id: int) -> Body | None:
+    return bodies_for(viewer).filter(pk=body_id).first()
+
+
+def member_candidates(body: Body) -> QuerySet[Official]:
+    """Officials who may join a body: in its unit or a unit below it, with a login (members sign the minutes
+    with their own), not yet members."""
+    return (Official.objects.filter(unit__path__startswith=body.unit.path, user__isnull=False)
+            .exclude(pk__in=BodyMember.objects.filter(body=body).values("official_id"))
+            .select_related("unit").order_by("unit__path", "sort_order", "name"))
+
+
+def agenda_matters(meeting: Meeting) -> QuerySet[Matter]:
+    """The matters a meeting's body may decide: those of its unit and the units below it."""
+    return Matter.objects.filter(unit__path__startswith=meeting.body.unit.path).select_related("unit")
+
+
+def agenda_candidates(meeting: Meeting, today: dt.date) -> list[tuple[Matter, list[str]]]:
+    """The body's matters still in preparation, each with what it lacks (empty: ready for the agenda), ready
+    ones first."""
+    matters = agenda_matters(meeting).filter(status=MatterStatus.PREPARING).order_by("-created_at", "-pk")[:200]
+    return sorted(((m, missing_stages(m, today)) for m in matters), key=lambda row: bool(row[1]))
+
+
 @dataclass(frozen=True)
 class SeatRow:
     """One member on one agenda matter, as the secretary's screen shows it."""
@@ -334,6 +392,89 @@ def item_board(item: AgendaItem) -> ItemBoard:
     votes_done = not item.matter.vote_required or all(m.pk in votes for m in current.members if m.pk in counted)
     return ItemBoard(item=item, rows=rows, quorum=quorum, counted=len(counted), statements_done=statements_done,
                      votes_done=votes_done, refusals=list(item.refusals.select_related("member__official")))
+
+
+# ------------------------------------------------------------------------------------------- the preparing desks
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Which of the procedure's desks the viewer works at, in some unit: the sponsor's (承办), the legal
+    office's (合法性审查), the meeting secretary's (bodies, meetings, and the county's observer pool)."""
+
+    sponsor: bool
+    legal: bool
+    secretary: bool
+
+    @property
+    def any(self) -> bool:
+        return self.sponsor or self.legal or self.secretary
+
+
+def desk(viewer: Any) -> Desk:
+    return Desk(sponsor=units_for(viewer, SPONSOR_ROLES).exists(), legal=units_for(viewer, LEGAL_ROLES).exists(),
+                secretary=units_for(viewer, SECRETARY_ROLES).exists())
+
+
+def sponsored_units(viewer: Any) -> QuerySet[Unit]:
+    return units_for(viewer, SPONSOR_ROLES).order_by("path")
+
+
+def sponsored_matter(viewer: Any, matter_id: int) -> Matter | None:
+    """A matter the viewer may prepare (承办): of a unit where they hold a sponsor's role."""
+    return Matter.objects.filter(unit__in=units_for(viewer, SPONSOR_ROLES), pk=matter_id).select_related("unit").first()
+
+
+def may_sponsor(viewer: Any, matter: Matter) -> bool:
+    return has_role(viewer, matter.unit, SPONSOR_ROLES)
+
+
+def experts() -> QuerySet[Expert]:
+    """The expert pool (专家库): the experts in it now."""
+    return Expert.objects.filter(active=True).order_by("name", "pk")
+
+
+def reviews_for(viewer: Any) -> QuerySet[LegalityReview]:
+    """The legality reviews of the units whose legal office the viewer is (法制审核)."""
+    return (LegalityReview.objects.filter(matter__unit__in=units_for(viewer, LEGAL_ROLES))
+            .select_related("matter__unit", "submitted_by__official", "reviewer__official"))
+
+
+def waiting_reviews(viewer: Any) -> QuerySet[LegalityReview]:
+    """Reviews waiting for the viewer's conclusion, the earliest due first."""
+    return reviews_for(viewer).filter(passed__isnull=True).order_by("earliest_on", "submitted_on", "pk")
+
+
+def concluded_reviews(viewer: Any) -> QuerySet[LegalityReview]:
+    return reviews_for(viewer).filter(passed__isnull=False).order_by("-concluded_on", "-pk")
+
+
+def review_for(viewer: Any, review_id: int) -> LegalityReview | None:
+    return reviews_for(viewer).filter(pk=review_id).first()
+
+
+def matter_papers(matter: Matter) -> dict[str, Any]:
+    """What the matter's page and its legal reviewer read: the latest document of each stage, the comment
+    period with its comments (the text only: a resident's name and contact stay with the sponsor's records),
+    the expert opinions and every legality review, oldest first."""
+    consultation = Consultation.objects.filter(matter=matter).first()
+    return {
+        "documents": {stage: latest_stage_record(matter, stage) for stage in (Stage.RESEARCH, Stage.DRAFT, Stage.RISK)},
+        "consultation": consultation,
+        "comments": list(consultation.comments.order_by("at", "pk")) if consultation else [],
+        "opinions": list(matter.expert_opinions.select_related("expert").order_by("at", "pk")),
+        "reviews": list(LegalityReview.objects.filter(matter=matter).select_related("reviewer__official")
+                        .order_by("submitted_on", "pk")),
+        "agenda": list(AgendaItem.objects.filter(matter=matter).select_related("meeting").order_by("pk")),
+    }
+
+
+def observer_pool(viewer: Any) -> QuerySet[Observer]:
+    """The observer pool (旁听人员库) in full, names and contacts included: for its keepers only (none to anyone
+    else). The public sees pool codes and masked names beside a draw (public_draw), nothing more."""
+    if not keeps_pool(viewer):
+        return Observer.objects.none()
+    return Observer.objects.order_by("code")
 
 
 # ------------------------------------------------------------------------------------------- the lifetime record

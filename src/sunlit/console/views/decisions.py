@@ -39,7 +39,8 @@ from sunlit.handbook import dossier
 
 @login_required
 def meetings(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/meetings.html", {"meetings": selectors.meetings_for(request.user)})
+    return render(request, "console/meetings.html", {"meetings": selectors.meetings_for(request.user),
+                                                     "desk": selectors.desk(request.user)})
 
 
 def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
@@ -58,6 +59,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "matter", "meeting__acting_presider__official", "publication").order_by("position")]
     minutes = Minutes.objects.filter(meeting=found, corrections__isnull=True).order_by("-pk").first()
     signed = set(minutes.signatures.values_list("member_id", flat=True)) if minutes else set()
+    candidates = selectors.agenda_candidates(found, clock.today()) if found.state == MeetingState.PLANNED else []
     return render(request, "console/meeting.html", {
         "meeting": found, "seats": [(m, attendance.get(m.pk)) for m in members], "items": items,
         "attendance_open": not any(row.statement for board in items for row in board.rows),
@@ -65,6 +67,8 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "categories": ObserverCategory.choices, "positions": Position.choices, "minutes": minutes,
         "exemptions": Exemption.choices, "signed": found.state == MeetingState.SIGNED,
         "signers": [(m, m.pk in signed) for m in members if m.pk in attendance and attendance[m.pk].present],
+        "ready": [m for m, missing in candidates if not missing], "waiting": [row for row in candidates if row[1]],
+        "desk": selectors.desk(request.user),
     })
 
 
@@ -80,6 +84,17 @@ def _item(meeting: Meeting, raw: str) -> AgendaItem:
     if item is None:
         raise DomainError("请选择议题", field="item")
     return item
+
+
+def _agenda(request: HttpRequest, meeting: Meeting) -> str:
+    """列入议程: a matter of the body's unit or a unit below it; agenda_add refuses one not ready, naming what
+    it lacks."""
+    raw = request.POST.get("matter", "")
+    matter = selectors.agenda_matters(meeting).filter(pk=int(raw) if raw.isdigit() else 0).first()
+    if matter is None:
+        raise DomainError("请选择要列入议程的事项", field="matter")
+    item = services.agenda_add(meeting=meeting, matter=matter, actor=request.user)
+    return f"「{matter.title}」已列入议程第{item.position}项"
 
 
 def _attendance(request: HttpRequest, meeting: Meeting) -> str:
@@ -175,8 +190,8 @@ def _draw_complete(request: HttpRequest, meeting: Meeting) -> str:
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, Meeting], str]] = {
-    "attendance": _attendance, "presider": _presider, "withdraw": _withdraw, "state": _state, "vote": _vote,
-    "conclude": _conclude, "minutes": _minutes, "sign": _sign, "publish": _publish, "draw-prepare": _draw_prepare,
+    "agenda": _agenda, "attendance": _attendance, "presider": _presider, "withdraw": _withdraw, "state": _state,
+    "vote": _vote, "conclude": _conclude, "minutes": _minutes, "sign": _sign, "publish": _publish, "draw-prepare": _draw_prepare,
     "draw-freeze": _draw_freeze, "draw-complete": _draw_complete,
 }
 
@@ -203,7 +218,7 @@ def matters(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     rows = [(m, selectors.missing_stages(m, today) if m.status == MatterStatus.PREPARING else [])
             for m in selectors.readable_matters(request.user).order_by("-created_at", "-pk")[:200]]
-    return render(request, "console/matters.html", {"rows": rows,
+    return render(request, "console/matters.html", {"rows": rows, "desk": selectors.desk(request.user),
                                                     "exemptions": selectors.exemptions_for(request.user)})
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 
 from sunlit.core import calendar as official_calendar
 from sunlit.core import clock as clock_mod
+from sunlit.core import fields
 from sunlit.core.clock import Clock
 from sunlit.core.errors import Conflict, DomainError
 from sunlit.core.visibility import Audience, Exemption
@@ -42,14 +44,8 @@ from sunlit.record.events import record_event
 MAX_TEXT = 20000
 
 
-def text(value: str | None, field: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    """A text field, trimmed; refused naming the field when required and empty, or too long."""
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise DomainError(f"请填写{label}", field=field)
-    if len(cleaned) > limit:
-        raise DomainError(f"{label}不能超过{limit}个字", field=field)
-    return cleaned
+text = partial(fields.text, limit=MAX_TEXT)
+"""A text field of the procedure's records, at most MAX_TEXT characters unless the call says otherwise."""
 
 
 def _amount(value: Any, kind: str) -> Decimal | None:
@@ -110,7 +106,7 @@ def _lock(matter: Matter) -> Matter:
 
 def _preparing(matter: Matter, stage: str) -> None:
     if matter.status != MatterStatus.PREPARING:
-        raise Conflict(f"「{matter.title}」已{matter.get_status_display()}，议前程序不能再变更", field="matter")
+        raise Conflict(f"「{matter.title}」{matter.get_status_display()}，议前程序不能再变更", field="matter")
     if not matter.requires(stage):
         raise DomainError(f"{matter.get_kind_display()}无需{Stage(stage).label}程序", field="stage")
 
@@ -130,16 +126,16 @@ def stage_record(
     if stage not in (Stage.RESEARCH, Stage.DRAFT, Stage.RISK):
         raise DomainError("该程序不以文档记录", field="stage")
     _preparing(matter, stage)
-    fields: dict[str, str] = {}
+    assessed: dict[str, str] = {}
     if stage == Stage.RISK:
         given = data or {}
         for key, label in RISK_FIELDS.items():
-            fields[key] = text(given.get(key), f"data.{key}", label)
+            assessed[key] = text(given.get(key), f"data.{key}", label)
     label = {Stage.RESEARCH: "调研报告", Stage.DRAFT: "决策草案", Stage.RISK: "风险评估报告"}[Stage(stage)]
-    record = StageRecord.objects.create(matter=matter, stage=stage, text=text(body, "text", label), data=fields,
+    record = StageRecord.objects.create(matter=matter, stage=stage, text=text(body, "text", label), data=assessed,
                                         author=actor, at=clock_mod.now(clock))
     record_event(actor=actor, action=f"decisions.stage.{stage}", obj=matter, clock=clock,
-                 after={"record": record.pk, "stage": stage, "data": fields})
+                 after={"record": record.pk, "stage": stage, "data": assessed})
     return record
 
 

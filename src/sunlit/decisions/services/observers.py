@@ -19,6 +19,7 @@ from sunlit.decisions import selectors
 from sunlit.decisions.models import Meeting, MeetingState, Observer, ObserverCategory, ObserverDraw, Topic
 from sunlit.decisions.permissions import require_pool_keeper, require_secretary
 from sunlit.decisions.services.matters import text
+from sunlit.org.models import Unit
 from sunlit.record.events import record_event
 from sunlit.record.services import record_leaf_for
 
@@ -41,6 +42,16 @@ def _topics(topics: list[str]) -> list[str]:
     return sorted(set(topics))
 
 
+def _units(codes: list[str]) -> list[str]:
+    """The units a person is related to, by code; a code no unit has is refused (a mistyped conflict would let
+    the person be drawn for the very unit they are related to)."""
+    cleaned = sorted({c.strip() for c in codes if c.strip()})
+    unknown = set(cleaned) - set(Unit.objects.filter(code__in=cleaned).values_list("code", flat=True))
+    if unknown:
+        raise DomainError(f"没有编码为{'、'.join(sorted(unknown))}的单位", field="conflict_units")
+    return cleaned
+
+
 @transaction.atomic
 def observer_add(
     *, code: str, name: str, category: str, topics: list[str], actor: Any, contact: str = "",
@@ -58,7 +69,7 @@ def observer_add(
     observer = Observer.objects.create(
         code=code, name=text(name, "name", "姓名", limit=50), category=category, topics=_topics(topics),
         contact=text(contact, "contact", "联系方式", required=False, limit=100),
-        conflict_units=sorted({u.strip() for u in conflict_units or [] if u.strip()}), added_at=clock_mod.now(clock))
+        conflict_units=_units(conflict_units or []), added_at=clock_mod.now(clock))
     record_event(actor=actor, action="decisions.observer.add", obj=observer, clock=clock, after={
         "code": code, "category": category, "topics": observer.topics, "conflict_units": observer.conflict_units})
     return observer
