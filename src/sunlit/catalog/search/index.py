@@ -168,7 +168,8 @@ def _where(sql: _Sql, query: Query, marks: str, filters: Filters, below: str | N
            checked: bool = True, matched: bool = True) -> tuple[str, list[Any]]:
     """The condition of a tier: the grams index's match (unless not `matched`: the rows are read another
     way), the check of the text itself (unless not `checked`), not found by a tier above, the filters."""
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if matched:
         match, params = sql.match(sql.gram_expression(query, marks))
         clauses.append(match)
