@@ -39,6 +39,7 @@ def unit() -> Unit:
 
 def test_instances_and_their_relations_are_what_the_queryset_gives(unit, django_assert_num_queries):
     expected = list(Post.objects.select_related("unit").filter(unit=unit).order_by("name"))
+    POSTS.first(unit_id=-1)  # on PostgreSQL the first use on a connection prepares it on the server
     with django_assert_num_queries(1):
         got = list(POSTS.objects(unit_id=unit.pk))
         names = [(p.pk, p.name, p.is_principal, p.unit.name) for p in got]  # the unit came with the row
@@ -143,3 +144,19 @@ def test_writes_whose_swap_lost_raise_and_leave_nothing_written(unit):
     assert not Event.objects.filter(action="test.writes.lost").exists()
     assert Unit.objects.get(pk=unit.pk).name == "测试县自然资源局"
     assert writes.send() == []  # what was sent is gone
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)  # the connection is closed midway
+def test_on_postgresql_a_prepared_query_is_planned_once_per_connection(unit):
+    names = list(Post.objects.filter(unit=unit).order_by("name").values_list("name", flat=True))
+    with CaptureQueriesContext(connection) as first:
+        assert [p.name for p in POSTS.objects(unit_id=unit.pk)] == names
+    assert [q["sql"].split()[0] for q in first.captured_queries] in (["PREPARE", "EXECUTE"], ["EXECUTE"])
+    with CaptureQueriesContext(connection) as again:
+        assert [p.name for p in POSTS.objects(unit_id=unit.pk)] == names
+    assert [q["sql"].split()[0] for q in again.captured_queries] == ["EXECUTE"]
+    connection.close()  # a new session knows no prepared statement: it is prepared again
+    with CaptureQueriesContext(connection) as fresh:
+        assert POSTS.first(unit_id=unit.pk).unit.name == "测试县自然资源局"
+    assert [q["sql"].split()[0] for q in fresh.captured_queries] == ["PREPARE", "EXECUTE"]
