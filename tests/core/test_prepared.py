@@ -146,7 +146,7 @@ def test_writes_whose_swap_lost_raise_and_leave_nothing_written(unit):
     assert writes.send() == []  # what was sent is gone
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL only: SQLite has no server to prepare on")
 @pytest.mark.django_db(transaction=True)  # the connection is closed midway
 def test_on_postgresql_a_prepared_query_is_planned_once_per_connection(unit):
     names = list(Post.objects.filter(unit=unit).order_by("name").values_list("name", flat=True))
