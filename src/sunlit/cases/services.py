@@ -343,7 +343,8 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     if done < case.received_at:
         raise DomainError(f"办理时间不能早于收件时间（{timezone.localtime(case.received_at):%Y-%m-%d %H:%M}）",
                           field="done_at")
-    holds = held(actor, clock_mod.local_day(done))
+    day = clock_mod.local_day(done)
+    holds = held(actor, day)
     if not holds.may_do(case):
         if step.post_id is not None:
             post = Post.objects.get(pk=step.post_id)
@@ -356,7 +357,6 @@ def case_step_done(*, case: Case, outcome: str = "", opinion: str = "", actor: A
     if target.kind in (StepKind.NOT_ACCEPTED, StepKind.DENIED) and not text:
         raise DomainError("不予受理或不予许可须写明理由", field="opinion")
     before = _state(case)
-    day = clock_mod.local_day(done)
     writes = Writes()  # sent with the event: what this action writes reads nothing it writes
     writes.add(*_STEP_INSERT.statement([{
         "case_id": case.pk, "step_id": step.pk, "started_at": case.step_started_at or done, "due": case.step_due,

@@ -127,6 +127,8 @@ class _Compiled:
         self.converters = compiler.get_converters(fields)
         self.klass_info = compiler.klass_info
         self.annotations = dict(compiler.annotation_col_map or {})
+        self._name = "sunlit_" + hashlib.sha256(self.sql.encode()).hexdigest()[:24]  # PostgreSQL's PREPARE
+        self._dollar_sql = _dollars(self.sql)
 
     @staticmethod
     def _adapt(connection: Any, value: Any) -> Any:
@@ -151,14 +153,10 @@ class _Compiled:
             return list(self.compiler.apply_converters(rows, self.converters))
         return rows
 
-
     def _server_prepared(self, connection: Any) -> str:
         """PostgreSQL: the statement that runs the query prepared on the server under a name of its own,
         preparing it first if this connection has not (a prepared statement lives as long as its session,
         whatever happens to the transaction it was made in)."""
-        if not hasattr(self, "_name"):
-            self._name = "sunlit_" + hashlib.sha256(self.sql.encode()).hexdigest()[:24]
-            self._dollar_sql = _dollars(self.sql)
         connection.ensure_connection()
         made = _PREPARED.setdefault(connection.connection, set())
         if self._name not in made:

@@ -18,9 +18,9 @@ SQLite's FTS5 returns its matches in item order, so a page stops reading as soon
 first page of a two-character query costs the same at a hundred thousand items as at a thousand.
 PostgreSQL's GIN index reads a posting list whole before it returns a row (tens of milliseconds for a
 common word at a million items), so a tier is first looked for in the rows at the head of the list, in
-item order and by their text alone, where a common word fills its page; only a rarer one goes to the index. Ranking is
-by where every term was found — all in the name, else in the name or by code prefix, else anywhere
-including the legal basis (法律法规名称 and 条款) — then by item; each tier is one query that stops at
+item order and by their text alone, where a common word fills its page; only a rarer one goes to the
+index. Ranking is by where every term was found — all in the name, else in the name or by code prefix,
+else anywhere including the legal basis (法律法规名称 and 条款) — then by item; each tier is one query that stops at
 the page's end. Counts stop at `COUNT_CAP` (more shows as "1,000+").
 
 The index holds exactly the public items; its answers are only candidates, and the rows shown are
