@@ -6,12 +6,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from sunlit.catalog import services
 from sunlit.catalog.models import Category, PowerItemVersion, PowerSearchEntry, SearchSynonym
 from sunlit.catalog.search import index, synonyms
-from sunlit.catalog.search.text import MAX_QUERY_LENGTH, indexed
+from sunlit.catalog.search.text import MAX_QUERY_LENGTH, NAME_CHARS, indexed, parse
 from sunlit.core.models import Event
 from sunlit.org.models import Unit
 from tests import factories
@@ -206,6 +207,53 @@ def test_more_than_the_cap_is_counted_as_cap_plus(client: Client, listed: dict[s
     assert "共 2+ 项" in portal(client, "土地")
     exact = client.get("/api/v1/powers", {"q": "村民"}).json()
     assert (exact["count"], exact["count_capped"]) == (2, False)
+
+
+@pytest.mark.parametrize("shares", [{"nc": 0.0, "ncb": 0.0}, {"nc": 0.5, "ncb": 0.5}, {"nc": 0.0, "ncb": 0.5},
+                                    {"nc": 0.5, "ncb": 1.0}])
+@pytest.mark.parametrize("rows", [1, 2, 3, 1000])
+def test_the_count_is_the_same_whichever_way_it_is_taken(client: Client, listed: dict[str, PowerItemVersion],
+                                                         county: dict[str, Unit], editor: Any, reviewer: Any,
+                                                         monkeypatch: pytest.MonkeyPatch, shares: dict[str, float],
+                                                         rows: int) -> None:
+    # PostgreSQL counts a word its statistics call common by reading rows in item order (names from the covering
+    # index, or every field when the legal bases make it common), up to a number of rows, before the GIN index.
+    publish(county["land"], editor, reviewer, "GL-001", "公路路政许可", ROAD_LAW)
+    publish(county["land"], editor, reviewer, "GL-002", "超限运输审批", ROAD_LAW)  # 公路 in its legal basis only
+    monkeypatch.setattr(index, "share", lambda query, marks, _: shares[marks])
+    monkeypatch.setattr(index, "COUNT_CAP", 2)
+    for name in ("PROVE_ROWS", "SAMPLE_ROWS", "BASIS_ROWS"):
+        monkeypatch.setattr(index, name, rows)
+    counted = {q: (body["count"], body["count_capped"])
+               for q in ("土地", "村民", "公路", "土地管理法", "采矿", "无此事项")
+               for body in [client.get("/api/v1/powers", {"q": q}).json()]}
+    assert counted == {"土地": (2, True), "村民": (2, False), "公路": (2, False), "土地管理法": (2, True),
+                       "采矿": (1, False), "无此事项": (0, False)}
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL only: SQLite keeps no such statistics")
+def test_postgresql_statistics_say_how_common_each_gram_is(listed: dict[str, PowerItemVersion],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index, "_statistics", None)  # read afresh, not from an earlier test's database
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {index.TABLE}")
+        shares = index.gram_shares(cursor)
+    assert shares["n村民"] == pytest.approx(2 / 5) and shares["b土地"] == pytest.approx(4 / 5)
+    assert index.share(parse("村民建房"), "n", shares) == pytest.approx(1 / 5)  # its rarest pair, 民建
+    assert index.share(parse("土地"), "nb", shares) == pytest.approx(2 / 5 + 4 / 5)  # in a name, or a basis
+    # Both terms must match: the rarer bounds the query; 村民 is in no basis, so its share there is at most the
+    # rarest listed gram's.
+    rarest = min(shares.values())
+    assert index.share(parse("土地 村民"), "nb", shares) == pytest.approx(2 / 5 + rarest)
+
+
+def test_a_name_that_normalisation_lengthens_is_still_published_and_found(client: Client, county: dict[str, Unit],
+                                                                         editor: Any, reviewer: Any) -> None:
+    # NFKC makes each ﷺ 18 characters: 200 of them would be 10 kB, past what PostgreSQL's B-tree takes.
+    publish(county["land"], editor, reviewer, "XK-099", "ﷺ" * 198 + "审批")
+    entry = PowerSearchEntry.objects.get(item__code="XK-099")
+    assert len(entry.name) == NAME_CHARS
+    assert found(client, "ﷺ") == ["ﷺ" * 198 + "审批"]
 
 
 def test_a_new_version_moves_the_item_in_the_index(client: Client, listed: dict[str, PowerItemVersion], editor: Any,

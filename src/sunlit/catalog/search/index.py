@@ -16,10 +16,12 @@ Why grams, and why these two indexes (STACK.md has the measurements behind this)
 
 SQLite's FTS5 returns its matches in item order, so a page stops reading as soon as it is full: the
 first page of a two-character query costs the same at a hundred thousand items as at a thousand.
-PostgreSQL's GIN index reads a posting list whole before it returns a row (tens of milliseconds for a
-common word at a million items), so a tier is first looked for in the rows at the head of the list, in
-item order and by their text alone, where a common word fills its page; only a rarer one goes to the
-index. Ranking is by where every term was found — all in the name, else in the name or by code prefix,
+PostgreSQL's GIN index gathers every match before it returns a row (about half a microsecond each: 100 ms
+for a word in a fifth of a million items), so a common word is read in item order instead, by its text
+alone, from a covering B-tree of the narrow columns (`catalog_powersearch_in_order`, an index-only scan
+at a quarter of a microsecond a row): a tier is first looked for in the rows at the head of the list,
+where a common word fills its page, and a word PostgreSQL's statistics call common in names is counted
+there too; only a rarer one goes to the GIN index. Ranking is by where every term was found — all in the name, else in the name or by code prefix,
 else anywhere including the legal basis (法律法规名称 and 条款) — then by item; each tier is one query that stops at
 the page's end. Counts stop at `COUNT_CAP` (more shows as "1,000+").
 
@@ -29,6 +31,7 @@ read through the public query path (`catalog.selectors.public_power_search`).
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
@@ -46,6 +49,10 @@ from sunlit.core.visibility import public_queryset
 COUNT_CAP = 1000
 TABLE = "catalog_powersearchentry"
 FTS_TABLE = "catalog_powersearch_fts"
+HEAD_OF_LIST = f"e.item_id < (SELECT min(item_id) FROM {TABLE}) + %s"
+"""PostgreSQL: the rows at the head of the list, in item order — at most as many as the parameter says. Read
+by name and code alone, they come from the covering index `catalog_powersearch_in_order` (item_id, then
+unit, category, name and code) and never touch the table's wide rows."""
 
 
 def entry_for(item: PowerItem, version: PowerItemVersion, bases: Iterable[LegalBasis]) -> PowerSearchEntry:
@@ -130,7 +137,9 @@ class _Sql:
         return (f"instr(e.{column}, %s) > 0" if self.sqlite else f"strpos(e.{column}, %s) > 0"), [word]
 
     def starts(self, column: str, word: str) -> tuple[str, list[Any]]:
-        return (f"substr(e.{column}, 1, %s) = %s" if self.sqlite else f"left(e.{column}, %s) = %s"), [len(word), word]
+        if self.sqlite:
+            return f"substr(e.{column}, 1, %s) = %s", [len(word), word]
+        return f"starts_with(e.{column}, %s)", [word]  # bytes compared: left(…) would count characters first
 
     def gram_expression(self, query: Query, marks: str) -> str:
         """Every term (AND), any of its alternatives (OR), all of that one's grams (AND), in any of
@@ -200,13 +209,13 @@ def _tiers() -> list[tuple[str, str | None]]:
     return [(FIELDS[:k + 1], FIELDS[:k] or None) for k in range(len(FIELDS))]
 
 
-DENSE = 2000
-"""PostgreSQL: a tier with at least this many matches is read in item order along the primary key (it
-meets a page's rows within a few thousand); one with fewer is read whole through the GIN index."""
+DENSE = 1000
+"""PostgreSQL: a tier with at least this many matches is read in item order (by name and code from the covering
+index; it meets a page's rows within a few thousand); one with fewer is read whole through the GIN index."""
 
 HEAD = 4000
-"""PostgreSQL: how many rows at the head of the list (in item order) a tier reads first, by their text
-alone, before asking the GIN index: a common word fills its page there for a few milliseconds."""
+"""PostgreSQL: how many rows at the head of the list (in item order; at most, as ids may have gaps) a tier reads
+first, by their text alone, before asking the GIN index: a common word fills its page there in a millisecond."""
 
 
 def ranked_ids(query: Query, filters: Filters, limit: int) -> list[int]:
@@ -240,9 +249,8 @@ def _tier(cursor: Any, sql: _Sql, query: Query, marks: str, filters: Filters, ab
     # text alone (a common word fills its page there); else ask how many match, up to DENSE, through the
     # index (few are sorted here); many are read in item order along the primary key, checked by the text.
     by_text, text_params = _where(sql, query, marks, filters, above, matched=False)
-    cursor.execute(f"SELECT e.item_id FROM (SELECT item_id, unit_id, category, name, code, basis FROM {TABLE} "  # noqa: S608
-                   f"ORDER BY item_id LIMIT %s) e "
-                   f"WHERE {by_text} ORDER BY e.item_id LIMIT %s", [HEAD, *text_params, limit])
+    cursor.execute(f"SELECT e.item_id FROM {TABLE} e WHERE {HEAD_OF_LIST} AND {by_text} "  # noqa: S608
+                   f"ORDER BY e.item_id LIMIT %s", [HEAD, *text_params, limit])
     ids = [row[0] for row in cursor.fetchall()]
     if len(ids) >= limit:
         return ids
@@ -268,11 +276,35 @@ def count(query: Query, filters: Filters, cap: int | None = None) -> int:
     with connections[_database()].cursor() as cursor:
         sql = _Sql(cursor.db.vendor)
 
-        def up_to_cap(where: str, params: list[Any]) -> int:
-            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {sql.source()} WHERE {where} LIMIT %s) AS hits",
-                           [*params, cap + 1])
+        def up_to_cap(where: str, params: list[Any], order: str = "") -> int:
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {sql.source()} WHERE {where} {order} LIMIT %s) "
+                           "AS hits", [*params, cap + 1])
             return int(cursor.fetchone()[0])
 
+        def in_item_order(marks: str, rows: int) -> int:
+            """Matches in `marks` among the first `rows` rows, read in item order by their text alone."""
+            by_text, params = _where(sql, query, marks, filters, None, matched=False)
+            return up_to_cap(f"{HEAD_OF_LIST} AND {by_text}", [rows, *params], "ORDER BY e.item_id")
+
+        if not sql.sqlite:
+            shares = gram_shares(cursor)
+            if (common := share(query, "nc", shares)) >= PROVE_SHARE:
+                # Common in names: more than the cap turn up among the first rows (from the covering index).
+                found = in_item_order("nc", min(PROVE_ROWS, int(2 * cap / common)))
+                if found > cap:
+                    return found
+            if share(query, FIELDS, shares) - common >= PROVE_SHARE:
+                # Its pairs are common in legal bases, which says little of a longer word (食品 and 品经 common,
+                # 食品经营 rare): the wide rows at the head of the list show how common the word is there.
+                found = in_item_order(FIELDS, SAMPLE_ROWS)
+                if 0 < found <= cap and cap * SAMPLE_ROWS / found <= BASIS_ROWS:
+                    found = in_item_order(FIELDS, BASIS_ROWS)
+                if found > cap:
+                    return found
+                # Names alone, through the GIN index, spare it the legal bases' long lists.
+                found = up_to_cap(*_where(sql, query, "nc", filters, None))
+                if found > cap:
+                    return found
         if all(_exact(word) for term in query.terms for word in term.alternatives):
             # A word of one or two letters is one gram: in the name and the legal basis the index alone is
             # exact, so a common word is counted past the cap without reading a single row.
@@ -285,3 +317,47 @@ def count(query: Query, filters: Filters, cap: int | None = None) -> int:
 def _exact(word: str) -> bool:
     """Whether the index's grams match `word` exactly (in a name or basis): one run of one or two letters."""
     return term_grams(word) == [word]
+
+
+PROVE_SHARE = 0.03
+"""PostgreSQL: a query whose grams PostgreSQL's statistics put in at least this share of rows is counted first by
+reading rows in item order, by their text: more than COUNT_CAP matches turn up within COUNT_CAP / PROVE_SHARE
+rows (names and codes from the covering index, a quarter of a microsecond a row: 10 ms), where the GIN index
+would gather every match first (half a microsecond each: a word in 3% of a million items, 15 ms; in 25%,
+120 ms). Below it, the GIN index is the cheaper way."""
+
+PROVE_ROWS = 40_000
+"""PostgreSQL: how many rows that first count reads by name and code at most (10 ms), and twice as many as the
+statistics say it needs, before it leaves the count to the GIN index (a word common in the whole list may be
+rare at its head)."""
+
+SAMPLE_ROWS, BASIS_ROWS = 2_000, 20_000
+"""PostgreSQL: a word whose pairs are common in legal bases is first counted in this many wide rows at the head
+of the list (2 ms), then in up to BASIS_ROWS of them (20 ms) if that sample says they hold more than the cap."""
+
+STATISTICS_SECONDS = 600.0
+_statistics: tuple[str, float, dict[str, float]] | None = None
+
+
+def gram_shares(cursor: Any) -> dict[str, float]:
+    """The share of rows holding each of PostgreSQL's commonest grams (ANALYZE's sample of `grams_tsv`, which
+    autovacuum keeps current: its most common elements, down to about half a percent of rows); read again
+    after STATISTICS_SECONDS. Empty until the table is first analysed."""
+    global _statistics
+    now, database = time.monotonic(), cursor.db.alias + ":" + str(cursor.db.settings_dict["NAME"])
+    if _statistics is None or _statistics[0] != database or now - _statistics[1] > STATISTICS_SECONDS:
+        cursor.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                       "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'grams_tsv'", [TABLE])
+        row = cursor.fetchone()
+        _statistics = (database, now, dict(zip(row[0], row[1], strict=False)) if row and row[0] else {})
+    return _statistics[2]
+
+
+def share(query: Query, marks: str, shares: dict[str, float]) -> float:
+    """The share of rows that `query` may match in the fields `marks`, by its grams' shares: every term must
+    match (the rarest term bounds it), any alternative in any field may (they add up), an alternative needs
+    all its grams (its rarest gram bounds it). A gram the statistics do not list is rarer than every listed one."""
+    rarest = min(shares.values(), default=0.0)
+    return min((sum(min((shares.get(mark + gram, rarest) for gram in term_grams(word)), default=0.0)
+                    for word in term.alternatives for mark in marks)
+                for term in query.terms), default=0.0)

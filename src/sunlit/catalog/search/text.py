@@ -29,6 +29,12 @@ QUERY_TOO_LONG = f"搜索词太长：最多{MAX_QUERY_LENGTH}个字，请缩短�
 FIELDS = "ncb"
 """Gram marks by field, in ranking order: name (n), then code (c), then legal basis (b)."""
 
+NAME_CHARS, CODE_CHARS = 400, 100
+"""How much of an item's name and code, normalised, the index keeps and search reads: twice what a clerk may
+write (200 and 64 characters), as NFKC lengthens a few compatibility characters (㍿ → 株式会社). Bounded
+because PostgreSQL keeps them in a B-tree index (catalog_powersearch_in_order), whose entries must stay
+under 2.7 kB."""
+
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "［": "(", "］": ")",
                            "[": "(", "]": ")", "〈": "<", "〉": ">"})
 _SPACE = re.compile(r"\s+")
@@ -77,9 +83,9 @@ def basis_text(bases: Iterable[tuple[str, str]]) -> str:
 def indexed(*, name: str, code: str, basis: str) -> dict[str, str]:
     """What the index stores of an item: its name, code and legal basis normalised, and their grams
     (marked by field), space-separated."""
+    name, code = normalize(name)[:NAME_CHARS], normalize(code).strip()[:CODE_CHARS]
     found = grams(name, "n") | grams(code, "c") | grams(basis, "b")
-    return {"name": normalize(name), "code": normalize(code).strip(), "basis": normalize(basis),
-            "grams": " ".join(sorted(found))}
+    return {"name": name, "code": code, "basis": normalize(basis), "grams": " ".join(sorted(found))}
 
 
 def term_grams(term: str) -> list[str]:
