@@ -276,42 +276,46 @@ def count(query: Query, filters: Filters, cap: int | None = None) -> int:
     with connections[_database()].cursor() as cursor:
         sql = _Sql(cursor.db.vendor)
 
-        def up_to_cap(where: str, params: list[Any], order: str = "") -> int:
+        def up_to(limit: int, where: str, params: list[Any], order: str = "") -> int:
             cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {sql.source()} WHERE {where} {order} LIMIT %s) "
-                           "AS hits", [*params, cap + 1])
+                           "AS hits", [*params, limit])
             return int(cursor.fetchone()[0])
 
-        def in_item_order(marks: str, rows: int) -> int:
-            """Matches in `marks` among the first `rows` rows, read in item order by their text alone."""
+        def in_item_order(marks: str, start: int, stop: int, limit: int) -> int:
+            """Matches in `marks` among rows start…stop at the head of the list, read by their text alone."""
             by_text, params = _where(sql, query, marks, filters, None, matched=False)
-            return up_to_cap(f"{HEAD_OF_LIST} AND {by_text}", [rows, *params], "ORDER BY e.item_id")
+            return up_to(limit, f"{HEAD_OF_LIST} AND e.item_id >= (SELECT min(item_id) FROM {TABLE}) + %s "
+                                f"AND {by_text}", [stop, start, *params], "ORDER BY e.item_id")
+
+        def by_reading(marks: str, sample: int, most: int) -> int:
+            """Matches in `marks` among the first `sample` rows; then, if they say more than the cap lie within
+            `most` rows, in as many rows after them as that takes (twice over)."""
+            found = in_item_order(marks, 0, sample, cap + 1)
+            rest = (cap + 1 - found) * sample / found * 2 if 0 < found <= cap else most
+            if sample + rest < most:
+                found += in_item_order(marks, sample, sample + int(rest), cap + 1 - found)
+            return found
 
         if not sql.sqlite:
             shares = gram_shares(cursor)
-            if (common := share(query, "nc", shares)) >= PROVE_SHARE:
-                # Common in names: more than the cap turn up among the first rows (from the covering index).
-                found = in_item_order("nc", min(PROVE_ROWS, int(2 * cap / common)))
-                if found > cap:
-                    return found
+            common = share(query, "nc", shares)
+            if common >= PROVE_SHARE and (found := by_reading("nc", NAME_SAMPLE, PROVE_ROWS)) > cap:
+                return found  # common in names: counted from the covering index
             if share(query, FIELDS, shares) - common >= PROVE_SHARE:
                 # Its pairs are common in legal bases, which says little of a longer word (食品 and 品经 common,
                 # 食品经营 rare): the wide rows at the head of the list show how common the word is there.
-                found = in_item_order(FIELDS, SAMPLE_ROWS)
-                if 0 < found <= cap and cap * SAMPLE_ROWS / found <= BASIS_ROWS:
-                    found = in_item_order(FIELDS, BASIS_ROWS)
-                if found > cap:
+                if (found := by_reading(FIELDS, BASIS_SAMPLE, BASIS_ROWS)) > cap:
                     return found
                 # Names alone, through the GIN index, spare it the legal bases' long lists.
-                found = up_to_cap(*_where(sql, query, "nc", filters, None))
-                if found > cap:
+                if (found := up_to(cap + 1, *_where(sql, query, "nc", filters, None))) > cap:
                     return found
         if all(_exact(word) for term in query.terms for word in term.alternatives):
             # A word of one or two letters is one gram: in the name and the legal basis the index alone is
             # exact, so a common word is counted past the cap without reading a single row.
-            found = up_to_cap(*_where(sql, query, "nb", filters, None, checked=False))
+            found = up_to(cap + 1, *_where(sql, query, "nb", filters, None, checked=False))
             if found > cap:
                 return found
-        return up_to_cap(*_where(sql, query, FIELDS, filters, None))
+        return up_to(cap + 1, *_where(sql, query, FIELDS, filters, None))
 
 
 def _exact(word: str) -> bool:
@@ -319,21 +323,24 @@ def _exact(word: str) -> bool:
     return term_grams(word) == [word]
 
 
-PROVE_SHARE = 0.03
+PROVE_SHARE = 0.02
 """PostgreSQL: a query whose grams PostgreSQL's statistics put in at least this share of rows is counted first by
 reading rows in item order, by their text: more than COUNT_CAP matches turn up within COUNT_CAP / PROVE_SHARE
-rows (names and codes from the covering index, a quarter of a microsecond a row: 10 ms), where the GIN index
-would gather every match first (half a microsecond each: a word in 3% of a million items, 15 ms; in 25%,
-120 ms). Below it, the GIN index is the cheaper way."""
+rows (names and codes from the covering index, a quarter of a microsecond a row: 12 ms, on pages every search
+keeps warm), where the GIN index would gather every match first (half a microsecond each, then a table page
+for each of the first COUNT_CAP: a word in 2% of a million items, 15 ms; in 25%, 120 ms). Below it, the GIN
+index is the cheaper way."""
 
-PROVE_ROWS = 40_000
-"""PostgreSQL: how many rows that first count reads by name and code at most (10 ms), and twice as many as the
-statistics say it needs, before it leaves the count to the GIN index (a word common in the whole list may be
-rare at its head)."""
+PROVE_ROWS, NAME_SAMPLE = 80_000, 8_000
+"""PostgreSQL: that first count reads names and codes in a sample of rows at the head of the list (2 ms), and
+goes on only if the sample says more than COUNT_CAP matches lie within PROVE_ROWS rows (20 ms): the
+statistics judge a longer word by its rarest pair, which may be commoner than the word, and a word common in
+the whole list may be rare at its head. Else the GIN index counts."""
 
-SAMPLE_ROWS, BASIS_ROWS = 2_000, 20_000
-"""PostgreSQL: a word whose pairs are common in legal bases is first counted in this many wide rows at the head
-of the list (2 ms), then in up to BASIS_ROWS of them (20 ms) if that sample says they hold more than the cap."""
+BASIS_ROWS, BASIS_SAMPLE = 20_000, 2_000
+"""PostgreSQL: the same for a word whose pairs are common in legal bases, read from the table's wide rows (2 ms
+for the sample, up to 20 ms in all)."""
+
 
 STATISTICS_SECONDS = 600.0
 _statistics: tuple[str, float, dict[str, float]] | None = None
