@@ -52,6 +52,11 @@ def _units_named(unit_code: str, include_sub_units: bool) -> QuerySet[Unit]:
     return Unit.objects.filter(code=unit_code)
 
 
+_LONG_TEXTS = tuple(f"published_version__{name}" for name in (
+    "conditions", "materials", "fees", "fee_basis", "service_commitment", "responsibilities", "accountability",
+    "remarks"))
+
+
 class PowerSearch:
     """A search of the public list (检索), ranked: items with every term in the name first, then those
     found by code prefix, then by legal basis. Sliced like a list (Django's Paginator takes it); its
@@ -64,7 +69,9 @@ class PowerSearch:
     def __init__(self, query: Query, *, unit_code: str | None, category: str | None,
                  include_sub_units: bool) -> None:
         self.query = query
-        self._listed = public_powers(unit_code=unit_code, category=category, include_sub_units=include_sub_units)
+        # A page of results shows names, codes, units and limits: the long texts stay in the database.
+        self._listed = public_powers(unit_code=unit_code, category=category,
+                                     include_sub_units=include_sub_units).defer(*_LONG_TEXTS)
         unit_ids = list(_units_named(unit_code, include_sub_units).values_list("pk", flat=True)) if unit_code else None
         self._filters = index.Filters(unit_ids=unit_ids, category=category)
         self._count: int | None = None
