@@ -20,10 +20,12 @@ PostgreSQL's GIN index gathers every match before it returns a row (about half a
 for a word in a fifth of a million items), so a common word is read in item order instead, by its text
 alone, from a covering B-tree of the narrow columns (`catalog_powersearch_in_order`, an index-only scan
 at a quarter of a microsecond a row): a tier is first looked for in the rows at the head of the list,
-where a common word fills its page, and a word PostgreSQL's statistics call common in names is counted
-there too; only a rarer one goes to the GIN index. Ranking is by where every term was found — all in the name, else in the name or by code prefix,
-else anywhere including the legal basis (法律法规名称 and 条款) — then by item; each tier is one query that stops at
-the page's end. Counts stop at `COUNT_CAP` (more shows as "1,000+").
+where a common word fills its page, and a word PostgreSQL's statistics call common is counted there too;
+only a rarer one goes to the GIN index.
+
+Ranking is by where every term was found — all in the name, else in the name or by code prefix, else
+anywhere including the legal basis (法律法规名称 and 条款) — then by item; each tier is one query that stops
+at the page's end. Counts stop at `COUNT_CAP` (more shows as "1,000+").
 
 The index holds exactly the public items; its answers are only candidates, and the rows shown are
 read through the public query path (`catalog.selectors.public_power_search`).
@@ -247,7 +249,8 @@ def _tier(cursor: Any, sql: _Sql, query: Query, marks: str, filters: Filters, ab
     # characters as independent (村民 and 民建 are not), so left to itself it may read every match of a common
     # word to sort them for a page of twenty. So: first the head of the list in item order, checked by the
     # text alone (a common word fills its page there); else ask how many match, up to DENSE, through the
-    # index (few are sorted here); many are read in item order along the primary key, checked by the text.
+    # index (few are sorted here); many are read in item order, checked by the text (names and codes from the
+    # covering index, the legal basis from the table).
     by_text, text_params = _where(sql, query, marks, filters, above, matched=False)
     cursor.execute(f"SELECT e.item_id FROM {TABLE} e WHERE {HEAD_OF_LIST} AND {by_text} "  # noqa: S608
                    f"ORDER BY e.item_id LIMIT %s", [HEAD, *text_params, limit])
