@@ -183,6 +183,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true",
                         help="PostgreSQL: keep the database afterwards, and use it as it is if it was kept before")
     parser.add_argument("--explain", action="store_true", help="print the plans of the fixed words' queries")
+    parser.add_argument("--cold", action="store_true",
+                        help="PostgreSQL: measure without first reading the tables into the OS cache")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     items = args.items or (1_000_000 if args.database_url else 100_000)
@@ -210,7 +212,7 @@ def main() -> None:
               f"index built in {built['index_s']} s")
         if args.explain:
             explain(FIXED)
-        warmed = built["cache"] = warm_cache()
+        warmed = built["cache"] = {} if args.cold else warm_cache()
         if warmed:
             print(f"read {warmed['warmed_mb']:,} MB of tables and indexes into the OS cache in {warmed['warm_s']} s")
         client = Client(HTTP_HOST="127.0.0.1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sunlit.catalog.models import (
@@ -52,9 +53,8 @@ def _units_named(unit_code: str, include_sub_units: bool) -> QuerySet[Unit]:
     return Unit.objects.filter(code=unit_code)
 
 
-_LONG_TEXTS = tuple(f"published_version__{name}" for name in (
-    "conditions", "materials", "fees", "fee_basis", "service_commitment", "responsibilities", "accountability",
-    "remarks"))
+_LONG_TEXTS = tuple(f"published_version__{field.name}" for field in PowerItemVersion._meta.concrete_fields
+                    if isinstance(field, models.TextField))  # 受理条件, 申请材料, …: what no list shows
 
 
 class PowerSearch:
